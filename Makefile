@@ -1,0 +1,62 @@
+# Kalanso — the two commands that matter: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install browser-deps lint format messages compilemessages bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Set up and run the site with demo content on SQLite: http://127.0.0.1:8000
+run: install
+	$(BIN)/python manage.py compile_translations
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## Set up and run the whole test suite (DATABASE_URL picks PostgreSQL).
+test: install browser-deps
+	$(BIN)/python manage.py compile_translations --check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Headless Chromium (Debian's) and axe-core (npm) for the browser tests.
+browser-deps: node_modules/axe-core/axe.min.js
+	@test -x /usr/bin/chromium || bash scripts/install-system-deps.sh chromium
+
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	@command -v npm >/dev/null || bash scripts/install-system-deps.sh npm
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## Extract UI strings into locale/fr (needs GNU gettext), then compile.
+messages: install
+	$(BIN)/python manage.py makemessages -l fr -l en --ignore=.venv --ignore=node_modules --ignore=staticfiles --no-obsolete
+	$(BIN)/python manage.py compile_translations
+
+compilemessages: install
+	$(BIN)/python manage.py compile_translations
+
+## Benchmarks (production settings, gunicorn, wrk on loopback).
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles

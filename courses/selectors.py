@@ -1,0 +1,395 @@
+"""Read-side queries for courses. Every function runs a fixed number of queries,
+whatever the size of the course."""
+
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Q
+from django.utils.translation import get_language
+
+from wagtail.models import Locale
+
+from kalanso.middleware import page_cache_generation
+
+from .models import (
+    CoursePage,
+    Enrolment,
+    LessonPage,
+    LessonProgress,
+    ModulePage,
+    ResourcePage,
+)
+
+
+@dataclass
+class OutlineLesson:
+    id: int
+    title: str
+    url: str
+    key: UUID
+    minutes: int
+    number: int
+    module_id: int
+
+
+@dataclass
+class OutlineModule:
+    id: int
+    title: str
+    summary: str
+    number: int
+    lessons: list = field(default_factory=list)
+
+
+@dataclass
+class Outline:
+    modules: list
+    lessons: list
+
+    @property
+    def lesson_keys(self):
+        return [lesson.key for lesson in self.lessons]
+
+    @property
+    def total_minutes(self):
+        return sum(lesson.minutes for lesson in self.lessons)
+
+
+def course_outline(*, course: CoursePage, request=None) -> Outline:
+    """Modules and lessons of a course in order: two queries, then cached until
+    the next publication."""
+    key = f"course-outline:{course.pk}:{page_cache_generation()}:{get_language()}"
+    outline = cache.get(key)
+    if outline is not None:
+        return outline
+    modules = []
+    by_path = {}
+    for number, module in enumerate(
+        ModulePage.objects.live()
+        .child_of(course)
+        .order_by("path")
+        .only("id", "title", "summary", "path"),
+        start=1,
+    ):
+        item = OutlineModule(
+            id=module.pk, title=module.title, summary=module.summary, number=number
+        )
+        modules.append(item)
+        by_path[module.path] = item
+    lessons = []
+    queryset = (
+        LessonPage.objects.live()
+        .descendant_of(course)
+        .order_by("path")
+        .select_related("locale")
+        .only(
+            "id",
+            "title",
+            "path",
+            "depth",
+            "url_path",
+            "translation_key",
+            "duration_minutes",
+            "locale__language_code",
+        )
+    )
+    for lesson in queryset:
+        module = by_path.get(lesson.path[: -lesson.steplen])
+        if module is None:  # a lesson under an unpublished module
+            continue
+        item = OutlineLesson(
+            id=lesson.pk,
+            title=lesson.title,
+            url=lesson.get_url(request),
+            key=lesson.translation_key,
+            minutes=lesson.duration_minutes,
+            number=len(lessons) + 1,
+            module_id=module.id,
+        )
+        module.lessons.append(item)
+        lessons.append(item)
+    outline = Outline(modules=modules, lessons=lessons)
+    cache.set(key, outline, settings.FRAGMENT_CACHE_SECONDS)
+    return outline
+
+
+@dataclass
+class CourseProgress:
+    enrolment: Enrolment | None
+    completed_keys: set
+    outline: Outline
+
+    @property
+    def enrolled(self):
+        return self.enrolment is not None
+
+    @property
+    def total(self):
+        return len(self.outline.lessons)
+
+    @property
+    def done(self):
+        return sum(
+            1 for lesson in self.outline.lessons if lesson.key in self.completed_keys
+        )
+
+    @property
+    def percent(self):
+        return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def missing_lessons(self):
+        return [
+            lesson
+            for lesson in self.outline.lessons
+            if lesson.key not in self.completed_keys
+        ]
+
+    @property
+    def is_complete(self):
+        return self.total > 0 and not self.missing_lessons
+
+    @property
+    def resume_lesson(self):
+        """The last lesson opened if it is unfinished, else the first unfinished one."""
+        if self.enrolment and self.enrolment.last_lesson_id:
+            last_key = self.enrolment.last_lesson.translation_key
+            for lesson in self.outline.lessons:
+                if lesson.key == last_key and lesson.key not in self.completed_keys:
+                    return lesson
+        missing = self.missing_lessons
+        if missing:
+            return missing[0]
+        return self.outline.lessons[0] if self.outline.lessons else None
+
+
+def course_progress(*, user, course: CoursePage, outline: Outline) -> CourseProgress:
+    enrolment = (
+        Enrolment.objects.filter(user=user, course_key=course.translation_key)
+        .select_related("last_lesson")
+        .only(
+            "id",
+            "course_key",
+            "completed_at",
+            "last_lesson__translation_key",
+            "enrolled_at",
+        )
+        .first()
+    )
+    completed = set(
+        LessonProgress.objects.filter(
+            user=user, course_key=course.translation_key
+        ).values_list("lesson_key", flat=True)
+    )
+    return CourseProgress(
+        enrolment=enrolment, completed_keys=completed, outline=outline
+    )
+
+
+def featured_courses(*, locale, limit=6):
+    return list(
+        CoursePage.objects.live()
+        .filter(locale=locale)
+        .select_related("cover_image")
+        .order_by("path")[:limit]
+    )
+
+
+def catalogue_courses(*, locale, audience=None, level="", language="", q=""):
+    """Courses in the reader's language, plus those not (yet) translated into it."""
+    courses = CoursePage.objects.live()
+    translated_here = CoursePage.objects.filter(locale=locale).values("translation_key")
+    courses = courses.filter(Q(locale=locale) | ~Q(translation_key__in=translated_here))
+    if audience:
+        courses = courses.filter(audiences=audience)
+    if level:
+        courses = courses.filter(level=level)
+    if language:
+        courses = courses.filter(locale__language_code=language)
+    if q:
+        courses = courses.filter(Q(title__icontains=q) | Q(summary__icontains=q))
+    return list(
+        courses.select_related("locale", "cover_image")
+        .prefetch_related("audiences")
+        .order_by("title")
+        .distinct()
+    )
+
+
+def library_resources(*, index_page, region=None, theme=None, q=""):
+    resources = ResourcePage.objects.live().child_of(index_page)
+    if region:
+        resources = resources.filter(region=region)
+    if theme:
+        resources = resources.filter(themes=theme)
+    if q:
+        resources = resources.filter(Q(title__icontains=q) | Q(summary__icontains=q))
+    return list(
+        resources.select_related("document", "region")
+        .prefetch_related("themes")
+        .order_by("-published_on", "title")
+        .distinct()
+    )
+
+
+@dataclass
+class LearningRow:
+    enrolment: Enrolment
+    course: CoursePage
+    total: int
+    done: int
+    resume_url: str | None
+
+    @property
+    def percent(self):
+        return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def is_complete(self):
+        return self.total > 0 and self.done >= self.total
+
+
+def my_learning(*, user, request=None) -> list[LearningRow]:
+    """Enrolled courses, in the reader's language where a version exists, with
+    progress: four queries whatever the number of courses."""
+    enrolments = list(
+        Enrolment.objects.filter(user=user)
+        .select_related("course", "course__locale", "last_lesson")
+        .order_by("-last_accessed_at", "-enrolled_at")
+    )
+    if not enrolments:
+        return []
+    keys = [e.course_key for e in enrolments]
+    local = {
+        c.translation_key: c
+        for c in CoursePage.objects.live()
+        .filter(translation_key__in=keys, locale=Locale.get_active())
+        .select_related("locale")
+    }
+    courses = {e.course_key: local.get(e.course_key, e.course) for e in enrolments}
+    paths = Q()
+    for course in courses.values():
+        paths |= Q(path__startswith=course.path, depth=course.depth + 2)
+    lessons_by_course = {}
+    path_to_key = {course.path: key for key, course in courses.items()}
+    for lesson in (
+        LessonPage.objects.live()
+        .filter(paths)
+        .select_related("locale")
+        .order_by("path")
+        .only(
+            "id",
+            "path",
+            "depth",
+            "url_path",
+            "translation_key",
+            "locale__language_code",
+        )
+    ):
+        course_path = lesson.path[: -2 * lesson.steplen]
+        lessons_by_course.setdefault(path_to_key[course_path], []).append(lesson)
+    done = {}
+    for course_key, lesson_key in LessonProgress.objects.filter(
+        user=user, course_key__in=keys
+    ).values_list("course_key", "lesson_key"):
+        done.setdefault(course_key, set()).add(lesson_key)
+    rows = []
+    for enrolment in enrolments:
+        lessons = lessons_by_course.get(enrolment.course_key, [])
+        finished = done.get(enrolment.course_key, set())
+        last_key = (
+            enrolment.last_lesson.translation_key if enrolment.last_lesson else None
+        )
+        resume = next(
+            (
+                x
+                for x in lessons
+                if x.translation_key == last_key and last_key not in finished
+            ),
+            None,
+        ) or next((x for x in lessons if x.translation_key not in finished), None)
+        rows.append(
+            LearningRow(
+                enrolment=enrolment,
+                course=courses[enrolment.course_key],
+                total=len(lessons),
+                done=sum(1 for x in lessons if x.translation_key in finished),
+                resume_url=resume.get_url(request) if resume else None,
+            )
+        )
+    return rows
+
+
+def lesson_context(*, lesson: LessonPage, course: CoursePage, request) -> dict:
+    """Everything the lesson template needs, in a fixed number of queries."""
+    from .blocks import SortingAnswerForm
+    from .forms import ReflectionForm
+    from .models import ReflectionAnswer
+    from .services import lesson_viewed
+
+    outline = course_outline(course=course, request=request)
+    position = next(
+        (i for i, x in enumerate(outline.lessons) if x.id == lesson.pk), None
+    )
+    current = outline.lessons[position] if position is not None else None
+    module = next(
+        (m for m in outline.modules if current and m.id == current.module_id), None
+    )
+    context = {
+        "course": course,
+        "outline": outline,
+        "module": module,
+        "current_lesson": current,
+        "previous_lesson": outline.lessons[position - 1] if position else None,
+        "next_lesson": (
+            outline.lessons[position + 1]
+            if position is not None and position + 1 < len(outline.lessons)
+            else None
+        ),
+    }
+    user = request.user
+    reflections = {}
+    if user.is_authenticated:
+        progress = course_progress(user=user, course=course, outline=outline)
+        context["progress"] = progress
+        context["lesson_done"] = lesson.translation_key in progress.completed_keys
+        if progress.enrolled:
+            lesson_viewed(user=user, lesson=lesson, course=course)
+        reflections = {
+            r.block_id: r
+            for r in ReflectionAnswer.objects.filter(
+                user=user, lesson_key=lesson.translation_key
+            )
+        }
+
+    # Shared blocks come from the cache; personal blocks are rendered per reader.
+    shared = lesson.rendered_shared_blocks()
+    parts = []
+    for index, html in enumerate(shared):
+        if html is not None:
+            parts.append({"html": html})
+            continue
+        block = lesson.body[index]
+        part = {"block": block, "type": block.block_type}
+        if block.block_type == "sorting_exercise":
+            prefix = f"ex-{block.id}"
+            submitted = request.GET.get("exercise") == block.id
+            form = SortingAnswerForm(
+                request.GET if submitted else None,
+                block_value=block.value,
+                prefix=prefix,
+            )
+            part.update(form=form, submitted=submitted)
+        elif block.block_type == "reflection":
+            answer = reflections.get(block.id)
+            part.update(
+                answer=answer,
+                form=ReflectionForm(
+                    initial={"text": answer.plain_text if answer else ""}
+                ),
+            )
+        parts.append(part)
+    context["body_parts"] = parts
+    return context

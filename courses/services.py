@@ -1,0 +1,89 @@
+"""Write-side operations on learning records. Safe under double submits: the
+unique constraints decide, and a lost race is treated as success."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from kalanso.sanitize import clean_html
+
+from .models import CoursePage, Enrolment, LessonPage, LessonProgress, ReflectionAnswer
+
+
+def _get_or_create(model, *, lookup: dict, defaults: dict):
+    """get_or_create that tolerates a concurrent insert of the same row."""
+    try:
+        with transaction.atomic():
+            return model.objects.get_or_create(**lookup, defaults=defaults)
+    except IntegrityError:
+        return model.objects.get(**lookup), False
+
+
+def enrolment_create(*, user, course: CoursePage) -> Enrolment:
+    enrolment, _created = _get_or_create(
+        Enrolment,
+        lookup={"user": user, "course_key": course.translation_key},
+        defaults={"course": course, "last_accessed_at": timezone.now()},
+    )
+    return enrolment
+
+
+def lesson_viewed(*, user, lesson: LessonPage, course: CoursePage) -> None:
+    """Remember where the trainee is, for "continue where I stopped"."""
+    Enrolment.objects.filter(user=user, course_key=course.translation_key).update(
+        last_lesson=lesson, last_accessed_at=timezone.now()
+    )
+
+
+def lesson_complete(*, user, lesson: LessonPage, course: CoursePage) -> bool:
+    """Mark a lesson complete (idempotent). Returns True when this completed the course."""
+    enrolment = enrolment_create(user=user, course=course)
+    _get_or_create(
+        LessonProgress,
+        lookup={"user": user, "lesson_key": lesson.translation_key},
+        defaults={"lesson": lesson, "course_key": course.translation_key},
+    )
+    Enrolment.objects.filter(pk=enrolment.pk).update(
+        last_lesson=lesson, last_accessed_at=timezone.now()
+    )
+    return course_completion_update(user=user, course=course)
+
+
+def course_completion_update(*, user, course: CoursePage) -> bool:
+    """Record completion when every published lesson is complete. True if newly completed."""
+    lesson_keys = set(
+        LessonPage.objects.live()
+        .descendant_of(course)
+        .values_list("translation_key", flat=True)
+    )
+    if not lesson_keys:
+        return False
+    done = set(
+        LessonProgress.objects.filter(
+            user=user, lesson_key__in=lesson_keys
+        ).values_list("lesson_key", flat=True)
+    )
+    if done != lesson_keys:
+        return False
+    with transaction.atomic():
+        updated = Enrolment.objects.filter(
+            user=user, course_key=course.translation_key, completed_at__isnull=True
+        ).update(completed_at=timezone.now())
+    return bool(updated)
+
+
+def reflection_save(
+    *, user, lesson: LessonPage, block_id: str, text: str
+) -> ReflectionAnswer | None:
+    """Save (or clear) a private reflection; the text is sanitised with bleach."""
+    cleaned = clean_html(text).strip()
+    lookup = {"user": user, "lesson_key": lesson.translation_key, "block_id": block_id}
+    if not cleaned:
+        ReflectionAnswer.objects.filter(**lookup).delete()
+        return None
+    answer, created = _get_or_create(
+        ReflectionAnswer, lookup=lookup, defaults={"lesson": lesson, "text": cleaned}
+    )
+    if not created and answer.text != cleaned:
+        answer.text = cleaned
+        answer.save(update_fields=["text", "updated_at"])
+    return answer

@@ -1,0 +1,65 @@
+"""Whole-page caching for anonymous visitors.
+
+Anonymous readers of public pages (home, catalogue, course outlines, lessons of
+public courses) all receive the same HTML, so it is served from the cache. The
+cache key carries a generation number that publishing bumps, so an editor's
+change shows up at once (see ``kalanso.home.signals``).
+
+Requests that carry a session cookie, a query string or any method other than
+GET/HEAD are never cached: personal pages stay personal.
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.middleware.cache import FetchFromCacheMiddleware, UpdateCacheMiddleware
+
+GENERATION_KEY = "kalanso:page-cache-generation"
+
+
+def page_cache_generation():
+    return cache.get_or_set(GENERATION_KEY, 1, timeout=None)
+
+
+def invalidate_page_cache():
+    """Make every cached page stale (called when content is published)."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 2, timeout=None)
+
+
+def _cacheable(request):
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.GET
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not request.path.startswith(("/admin/", "/django-admin/"))
+    )
+
+
+def _prefix(request):
+    generation = getattr(request, "_page_cache_generation", None)
+    if generation is None:
+        generation = request._page_cache_generation = page_cache_generation()
+    return f"{settings.CACHE_MIDDLEWARE_KEY_PREFIX}.{generation}"
+
+
+class PublicPageCacheUpdateMiddleware(UpdateCacheMiddleware):
+    def _should_update_cache(self, request, response):
+        if not _cacheable(request) or response.has_header("Set-Cookie"):
+            return False
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            return False
+        if response.get("Cache-Control", "").find("private") != -1:
+            return False
+        self.key_prefix = _prefix(request)
+        return super()._should_update_cache(request, response)
+
+
+class PublicPageCacheFetchMiddleware(FetchFromCacheMiddleware):
+    def process_request(self, request):
+        if not _cacheable(request):
+            request._cache_update_cache = False
+            return None
+        self.key_prefix = _prefix(request)
+        return super().process_request(request)
