@@ -356,7 +356,9 @@ def lesson_context(*, lesson: LessonPage, course: CoursePage, request) -> dict:
         context["progress"] = progress
         context["lesson_done"] = lesson.translation_key in progress.completed_keys
         if progress.enrolled:
-            lesson_viewed(user=user, lesson=lesson, course=course)
+            lesson_viewed(
+                user=user, lesson=lesson, course=course, enrolment=progress.enrolment
+            )
         reflections = {
             r.block_id: r
             for r in ReflectionAnswer.objects.filter(

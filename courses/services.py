@@ -1,12 +1,16 @@
 """Write-side operations on learning records. Safe under double submits: the
 unique constraints decide, and a lost race is treated as success."""
 
+from datetime import timedelta
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kalanso.sanitize import clean_html
 
 from .models import CoursePage, Enrolment, LessonPage, LessonProgress, ReflectionAnswer
+
+LAST_ACCESS_RESOLUTION = timedelta(minutes=10)
 
 
 def _get_or_create(model, *, lookup: dict, defaults: dict):
@@ -27,10 +31,23 @@ def enrolment_create(*, user, course: CoursePage) -> Enrolment:
     return enrolment
 
 
-def lesson_viewed(*, user, lesson: LessonPage, course: CoursePage) -> None:
-    """Remember where the trainee is, for "continue where I stopped"."""
+def lesson_viewed(
+    *, user, lesson: LessonPage, course: CoursePage, enrolment=None
+) -> None:
+    """Remember where the trainee is, for "continue where I stopped".
+
+    Skips the write when nothing changed recently: reading a page should not
+    cost a database write on every view."""
+    now = timezone.now()
+    if (
+        enrolment is not None
+        and enrolment.last_lesson_id == lesson.pk
+        and enrolment.last_accessed_at
+        and now - enrolment.last_accessed_at < LAST_ACCESS_RESOLUTION
+    ):
+        return
     Enrolment.objects.filter(user=user, course_key=course.translation_key).update(
-        last_lesson=lesson, last_accessed_at=timezone.now()
+        last_lesson=lesson, last_accessed_at=now
     )
 
 

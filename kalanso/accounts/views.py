@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -36,9 +37,15 @@ def signup(request):
         request.POST or None, initial={"preferred_language": request.LANGUAGE_CODE}
     )
     if request.method == "POST" and form.is_valid():
-        user = user_sign_up(form=form, base_url=_base_url(request))
-        request.session["signup_email"] = user.email
-        return redirect("accounts:signup_done")
+        try:
+            user = user_sign_up(form=form, base_url=_base_url(request))
+        except IntegrityError:  # the same address signed up in a parallel request
+            form.add_error(
+                "email", _("An account with this e-mail address already exists.")
+            )
+        else:
+            request.session["signup_email"] = user.email
+            return redirect("accounts:signup_done")
     return render(request, "accounts/signup.html", {"form": form})
 
 

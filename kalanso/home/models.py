@@ -1,4 +1,5 @@
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -6,6 +7,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 
 
 class HomePage(Page):
@@ -21,6 +23,24 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("home page")
+
+    def route(self, request, path_components):
+        """Find a descendant by its URL path in one query instead of one per level.
+
+        Same rules as Wagtail's tree walk: the page must exist under this home
+        page and be live; no page type in Kalanso adds sub-routes.
+        """
+        if not path_components:
+            return super().route(request, path_components)
+        url_path = self.url_path + "/".join(path_components) + "/"
+        page = (
+            Page.objects.filter(url_path=url_path, path__startswith=self.path)
+            .specific()
+            .first()
+        )
+        if page is None or not page.live:
+            raise Http404
+        return RouteResult(page)
 
     def get_context(self, request, *args, **kwargs):
         from courses.models import CourseIndexPage, ResourceIndexPage

@@ -1,13 +1,25 @@
-"""Publishing changes what anonymous visitors see: drop the cached pages."""
+"""Publishing changes what anonymous visitors see: drop the cached pages and
+the cached chrome (breadcrumbs, language links, footer)."""
 
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from wagtail.signals import page_published, page_unpublished
 
 from kalanso.middleware import invalidate_page_cache
 
+from .models import SiteSettings
+
 
 @receiver(page_published)
 @receiver(page_unpublished)
 def on_page_changed(sender, **kwargs):
     invalidate_page_cache()
+
+
+@receiver(post_save, sender=SiteSettings)
+@receiver(post_delete, sender=SiteSettings)
+def on_settings_changed(sender, created=False, **kwargs):
+    # Wagtail creates empty settings on first read: nothing visible changed then.
+    if not created:
+        invalidate_page_cache()

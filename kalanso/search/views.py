@@ -1,23 +1,41 @@
+import logging
+import re
+
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import DatabaseError
 from django.shortcuts import render
 
 from wagtail.models import Locale, Page
 
 from courses.models import CoursePage, LessonPage, ResourcePage
 
+logger = logging.getLogger(__name__)
+
+# Full-text engines give meaning to quotes, colons, asterisks…: search words only.
+NOT_A_WORD = re.compile(r"[^\w]+", re.UNICODE)
+
+
+def clean_query(raw: str) -> str:
+    return " ".join(NOT_A_WORD.sub(" ", raw or "").split())[:200]
+
 
 def search(request):
     """Search published courses, lessons and resources in the reader's language."""
-    query = request.GET.get("q", "").strip()[:200]
-    results = Page.objects.none()
-    if query:
-        results = (
+    query = (request.GET.get("q") or "").strip()[:200]
+    terms = clean_query(query)
+    results = []
+    if terms:
+        queryset = (
             Page.objects.live()
             .filter(locale=Locale.get_active())
             .type(CoursePage, LessonPage, ResourcePage)
             .specific()
-            .search(query)
         )
+        try:
+            results = list(queryset.search(terms)[:100])
+        except DatabaseError:  # never a 500 for a search box
+            logger.exception("Search failed for %r", terms)
+            results = []
     paginator = Paginator(results, 10)
     try:
         page = paginator.page(request.GET.get("page", 1))

@@ -87,6 +87,10 @@ MIDDLEWARE = [
     "kalanso.middleware.PublicPageCacheFetchMiddleware",
 ]
 
+# Benchmarks report queries per request through a response header.
+if env_bool("KALANSO_COUNT_QUERIES"):
+    MIDDLEWARE.insert(0, "kalanso.querycount.QueryCountMiddleware")
+
 ROOT_URLCONF = "kalanso.urls"
 
 TEMPLATES = [

@@ -1,33 +1,62 @@
+"""Site chrome shared by every page: language links, breadcrumb, home link.
+
+Each is the same for every reader of a page, so each is cached per page and
+language until the next publication (see kalanso.middleware)."""
+
 from django import template
 from django.conf import settings
+from django.core.cache import cache
+from django.template.defaultfilters import filesizeformat
 from django.urls import translate_url
 from django.utils.translation import get_language, get_language_info
 
 from wagtail.models import Page, Site
 
+from kalanso.middleware import page_cache_generation
+
 register = template.Library()
+
+
+def _cached(key, compute):
+    full_key = f"chrome:{key}:{page_cache_generation()}:{get_language()}"
+    value = cache.get(full_key)
+    if value is None:
+        value = compute()
+        cache.set(full_key, value, settings.FRAGMENT_CACHE_SECONDS)
+    return value
+
+
+@register.simple_tag
+def page_cache_generation_tag():
+    return page_cache_generation()
 
 
 @register.inclusion_tag("includes/language_links.html", takes_context=True)
 def language_links(context):
-    """Links to this page in the other languages (the translated page when one
-    exists, else the same address in that language)."""
+    """Links to this page in the other languages: the translated page where one
+    exists, else the same address in that language."""
     request = context.get("request")
     page = context.get("page")
     current = get_language()
-    urls = {}
-    if isinstance(page, Page) and request is not None:
-        for translation in (
-            page.get_translations(inclusive=False).live().select_related("locale")
-        ):
-            urls[translation.locale.language_code] = translation.get_url(request)
+    translations = {}
+    if isinstance(page, Page) and page.pk and request is not None:
+
+        def compute():
+            return {
+                t.locale.language_code: t.get_url(request)
+                for t in page.get_translations(inclusive=False)
+                .live()
+                .select_related("locale")
+            }
+
+        translations = _cached(f"translations:{page.pk}", compute)
     links = []
     for code, _name in settings.LANGUAGES:
         if code == current:
             continue
-        url = urls.get(code)
+        url = translations.get(code)
         if url is None and request is not None:
-            url = translate_url(request.get_full_path(), code)
+            url = translate_url(request.path, code)
         info = get_language_info(code)
         links.append(
             {"code": code, "url": url or f"/{code}/", "name": info["name_local"]}
@@ -36,29 +65,36 @@ def language_links(context):
 
 
 @register.simple_tag(takes_context=True)
-def site_root(context):
-    """The home page in the active language (for the header and breadcrumbs)."""
+def home_url(context):
+    """The home page in the active language."""
     request = context.get("request")
-    site = Site.find_for_request(request) if request else None
-    root = site.root_page if site else None
-    return root.localized if root else None
 
+    def compute():
+        site = Site.find_for_request(request) if request else None
+        if site is None:
+            return f"/{get_language()}/"
+        return site.root_page.localized.get_url(request)
 
-@register.filter
-def filesize(value):
-    """Human-readable size, e.g. 1.2 MB (used where people pay per megabyte)."""
-    from django.template.defaultfilters import filesizeformat
-
-    return filesizeformat(value or 0)
+    site_id = getattr(getattr(request, "_wagtail_site", None), "pk", "default")
+    return _cached(f"home-url:{site_id}", compute)
 
 
 @register.inclusion_tag("includes/breadcrumb.html", takes_context=True)
 def breadcrumb(context, page):
-    """Home › … › this page, in one query."""
+    """Home › … › this page."""
     request = context.get("request")
-    ancestors = (
-        page.get_ancestors(inclusive=True).filter(depth__gte=2).select_related("locale")
-    )
-    return {
-        "crumbs": [{"title": p.title, "url": p.get_url(request)} for p in ancestors],
-    }
+
+    def compute():
+        ancestors = page.get_ancestors(inclusive=True).filter(depth__gte=2)
+        return [
+            {"title": p.title, "url": p.get_url(request)}
+            for p in ancestors.select_related("locale")
+        ]
+
+    return {"crumbs": _cached(f"crumbs:{page.pk}", compute)}
+
+
+@register.filter
+def filesize(value):
+    """Human-readable size, e.g. 1.2 MB (people pay per megabyte)."""
+    return filesizeformat(value or 0)

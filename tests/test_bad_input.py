@@ -1,0 +1,132 @@
+"""Third-party bad inputs (Big List of Naughty Strings, an XSS payload list) in
+every user-facing input: never a 500, nothing stored unsanitised, output escaped."""
+
+import re
+from html.parser import HTMLParser
+
+from django.urls import reverse
+
+import pytest
+
+from courses.models import LessonPage, ReflectionAnswer
+from kalanso.accounts.models import User
+from kalanso.sanitize import ALLOWED_TAGS
+from tests.corpora import naughty_strings, xss_payloads
+
+pytestmark = pytest.mark.django_db
+
+
+class TagCollector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def unsafe_markup(html):
+    """Tags or attributes outside the sanitiser's allow-list, or script URLs."""
+    parser = TagCollector()
+    parser.feed(html)
+    problems = []
+    for tag, attrs in parser.tags:
+        if tag not in ALLOWED_TAGS:
+            problems.append(tag)
+        for name, value in attrs.items():
+            if name not in ("href", "title", "rel") or re.match(
+                r"\s*(javascript|data|vbscript):", value or "", re.I
+            ):
+                problems.append(f"{tag}[{name}={value}]")
+    return problems
+
+
+@pytest.fixture
+def lesson(course):
+    return LessonPage.objects.live().descendant_of(course).first()
+
+
+def test_profile_fields_with_naughty_and_xss_strings(client, trainee):
+    client.force_login(trainee)
+    url = reverse("accounts:profile")
+    for index, value in enumerate(naughty_strings() + xss_payloads()):
+        data = {
+            "full_name": value,
+            "job_title": value[:150],
+            "preferred_language": "fr",
+        }
+        response = client.post(url, data)
+        assert response.status_code in (200, 302), (value, response.status_code)
+        if response.status_code == 302 and (index % 7 == 0 or "<" in value):
+            trainee.refresh_from_db()
+            assert trainee.full_name == value.strip()
+            page = client.get(url).content.decode()
+            if "<" in value:
+                assert value.strip() not in page, f"unescaped: {value!r}"
+
+
+def test_reflections_are_sanitised(client, trainee, lesson):
+    block = next(b for b in lesson.body if b.block_type == "reflection")
+    url = reverse("courses:save_reflection", args=[lesson.pk, block.id])
+    client.force_login(trainee)
+    for payload in xss_payloads():
+        response = client.post(url, {"text": f"Avant {payload} après"})
+        assert response.status_code == 302, payload
+        answer = ReflectionAnswer.objects.get(user=trainee)
+        assert not unsafe_markup(answer.text), (payload, answer.text)
+    html = client.get(lesson.url).content.decode()
+    note = html.split('class="note-text">', 1)[1].split("</div>", 1)[0]
+    assert not unsafe_markup(note)
+
+
+def test_reflections_with_naughty_strings(client, trainee, lesson):
+    block = next(b for b in lesson.body if b.block_type == "reflection")
+    url = reverse("courses:save_reflection", args=[lesson.pk, block.id])
+    client.force_login(trainee)
+    for value in naughty_strings():
+        response = client.post(url, {"text": value})
+        assert response.status_code == 302, value
+    assert client.get(lesson.url).status_code == 200
+
+
+def test_search_catalogue_and_exercise_survive_bad_queries(client, course, lesson):
+    catalogue = course.get_parent().url
+    block = next(b for b in lesson.body if b.block_type == "sorting_exercise")
+    for value in naughty_strings()[::3] + xss_payloads()[::10]:
+        for url, params in (
+            (reverse("search"), {"q": value}),
+            (
+                catalogue,
+                {"q": value, "level": value, "audience": value, "language": value},
+            ),
+            (
+                lesson.url,
+                {
+                    "exercise": block.id,
+                    f"ex-{block.id}-0": value,
+                    f"ex-{block.id}-1": value,
+                },
+            ),
+        ):
+            response = client.get(url, params)
+            assert response.status_code == 200, (url, value, response.status_code)
+            if "<" in value:
+                assert value not in response.content.decode(), (url, value)
+
+
+def test_signup_with_naughty_names(client):
+    for index, value in enumerate(naughty_strings()[::5]):
+        response = client.post(
+            reverse("accounts:signup"),
+            {
+                "full_name": value,
+                "email": f"person{index}@example.org",
+                "password1": "Sahel-paix-2026!",
+                "password2": "Sahel-paix-2026!",
+                "preferred_language": "fr",
+                "consent": "on",
+            },
+        )
+        assert response.status_code in (200, 302), (value, response.status_code)
+        if response.status_code == 200:
+            assert not User.objects.filter(email=f"person{index}@example.org").exists()
