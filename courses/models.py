@@ -265,21 +265,29 @@ class LessonPage(Page):
 
     @cached_property
     def course(self):
-        return (
-            CoursePage.objects.ancestor_of(self)
-            .select_related("locale")
-            .only(
-                "id",
-                "title",
-                "url_path",
-                "is_public",
-                "translation_key",
-                "locale",
-                "path",
-                "depth",
+        """The course this lesson belongs to (cached until the next publication)."""
+        from kalanso.middleware import page_cache_generation
+
+        key = f"lesson-course:{self.pk}:{page_cache_generation()}"
+        course = cache.get(key)
+        if course is None:
+            course = (
+                CoursePage.objects.ancestor_of(self)
+                .select_related("locale")
+                .only(
+                    "id",
+                    "title",
+                    "url_path",
+                    "is_public",
+                    "translation_key",
+                    "locale",
+                    "path",
+                    "depth",
+                )
+                .first()
             )
-            .first()
-        )
+            cache.set(key, course, settings.FRAGMENT_CACHE_SECONDS)
+        return course
 
     def serve(self, request, *args, **kwargs):
         course = self.course

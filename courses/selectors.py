@@ -173,8 +173,9 @@ def course_progress(*, user, course: CoursePage, outline: Outline) -> CourseProg
             "id",
             "course_key",
             "completed_at",
-            "last_lesson__translation_key",
             "enrolled_at",
+            "last_accessed_at",
+            "last_lesson__translation_key",
         )
         .first()
     )

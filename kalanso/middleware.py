@@ -12,6 +12,10 @@ GET/HEAD are never cached: personal pages stay personal.
 from django.conf import settings
 from django.core.cache import cache
 from django.middleware.cache import FetchFromCacheMiddleware, UpdateCacheMiddleware
+from django.utils.translation import get_language
+
+from wagtail.models import Page, Site
+from wagtail.views import serve as wagtail_serve
 
 GENERATION_KEY = "kalanso:page-cache-generation"
 
@@ -63,3 +67,36 @@ class PublicPageCacheFetchMiddleware(FetchFromCacheMiddleware):
             return None
         self.key_prefix = _prefix(request)
         return super().process_request(request)
+
+
+class CachedPageRouteMiddleware:
+    """Remember which Wagtail page answers a path, until the next publication.
+
+    Wagtail finds the site, the localised home page and then the page on every
+    request (several queries). The result is the same for every reader, so it
+    is kept in the cache; Wagtail's serve view reads it from the request.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if view_func is not wagtail_serve or request.method not in ("GET", "HEAD"):
+            return None
+        key = "route:{}:{}:{}:{}".format(
+            request.get_host(), get_language(), _prefix(request), request.path
+        )
+        cached = cache.get(key)
+        if cached is not None:
+            request._wagtail_site, request._wagtail_route_for_request = cached
+            return None
+        path = view_args[0] if view_args else view_kwargs.get("path", "")
+        site = Site.find_for_request(request)
+        route = Page.route_for_request(request, path)
+        if site is not None and route is not None:
+            # Stored before the page is served, so nothing personal is cached.
+            cache.set(key, (site, route), settings.FRAGMENT_CACHE_SECONDS)
+        return None

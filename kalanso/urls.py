@@ -3,6 +3,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.http import HttpResponse
 from django.urls import include, path
+from django.views.decorators.cache import never_cache
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -11,6 +12,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from kalanso.search import views as search_views
 
 
+@never_cache
 def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 

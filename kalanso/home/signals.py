@@ -4,6 +4,7 @@ the cached chrome (breadcrumbs, language links, footer)."""
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished
 
 from kalanso.middleware import invalidate_page_cache
@@ -14,6 +15,20 @@ from .models import SiteSettings
 @receiver(page_published)
 @receiver(page_unpublished)
 def on_page_changed(sender, **kwargs):
+    invalidate_page_cache()
+
+
+@receiver(post_delete)
+def on_page_deleted(sender, instance, **kwargs):
+    if isinstance(instance, Page) and sender is Page:
+        invalidate_page_cache()
+
+
+@receiver(post_save, sender=Site)
+@receiver(post_delete, sender=Site)
+@receiver(post_save, sender=PageViewRestriction)
+@receiver(post_delete, sender=PageViewRestriction)
+def on_routing_changed(sender, **kwargs):
     invalidate_page_cache()
 
 

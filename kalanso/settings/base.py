@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "kalanso.middleware.PublicPageCacheFetchMiddleware",
+    "kalanso.middleware.CachedPageRouteMiddleware",
 ]
 
 # Benchmarks report queries per request through a response header.
@@ -106,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
+                "kalanso.context_processors.navigation",
             ],
         },
     },
@@ -123,7 +125,6 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and one writer work at the same time; a busy timeout
     # makes concurrent writers wait instead of failing at once.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "timeout": 20,
@@ -133,6 +134,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Sessions read from the cache, written through to the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["kalanso.accounts.backends.EmailBackend"]
@@ -162,7 +166,7 @@ WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILLOCALIZE_MACHINE_TRANSLATOR = None
 
 # Static files: compressed (gzip + brotli) with hashed names, served by whitenoise.
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))

@@ -1,0 +1,113 @@
+"""Editors author in the Wagtail admin; moderators review and publish."""
+
+import pytest
+from django.urls import reverse
+
+from wagtail.models import Page, WorkflowState
+from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
+
+from courses.models import CourseIndexPage, CoursePage, LessonPage, ModulePage, ResourceIndexPage, ResourcePage
+from kalanso.home.models import HomePage, StandardPage
+
+pytestmark = pytest.mark.django_db
+
+
+def test_page_tree_rules():
+    assert CoursePage.allowed_parent_page_models() == [CourseIndexPage]
+    assert ModulePage.allowed_parent_page_models() == [CoursePage]
+    assert LessonPage.allowed_parent_page_models() == [ModulePage]
+    assert LessonPage.allowed_subpage_models() == []
+    assert set(HomePage.allowed_subpage_models()) >= {CourseIndexPage, ResourceIndexPage, StandardPage}
+    assert ResourcePage.allowed_parent_page_models() == [ResourceIndexPage]
+
+
+def lesson_form(title="Nouvelle leçon", **overrides):
+    data = {
+        "title": title,
+        "slug": "nouvelle-lecon",
+        "summary": "",
+        "duration_minutes": 10,
+        "body": streamfield(
+            [
+                ("paragraph", rich_text("<p>Texte de la leçon.</p>")),
+                (
+                    "sorting_exercise",
+                    {
+                        "kind": "connectors_dividers",
+                        "instructions": rich_text("<p>Classez.</p>"),
+                        "statements": streamfield(
+                            [
+                                ("item", {"text": "Le marché", "category": "connector", "explanation": "Rassemble."}),
+                                ("item", {"text": "La rumeur", "category": "divider", "explanation": "Divise."}),
+                            ]
+                        ),
+                    },
+                ),
+            ]
+        ),
+    }
+    data.update(overrides)
+    return nested_form_data(data)
+
+
+def test_editor_creates_lesson_and_submits_for_review(client, editor, moderator, course):
+    module = ModulePage.objects.child_of(course).first()
+    client.force_login(editor)
+    url = reverse("wagtailadmin_pages:add", args=["courses", "lessonpage", module.pk])
+    assert client.get(url).status_code == 200
+    # Editors cannot publish directly: the publish action is ignored/refused.
+    data = lesson_form()
+    data["action-submit"] = "Submit"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    lesson = LessonPage.objects.get(slug="nouvelle-lecon")
+    assert not lesson.live
+    state = WorkflowState.objects.get(object_id=str(lesson.pk))
+    assert state.status == "in_progress"
+
+    # A moderator approves: the lesson is published.
+    client.force_login(moderator)
+    task_state = state.current_task_state
+    approve = reverse(
+        "wagtailadmin_pages:workflow_action", args=[lesson.pk, "approve", task_state.pk]
+    )
+    response = client.post(approve, {"comment": "Très bien"})
+    assert response.status_code in (200, 302)
+    lesson.refresh_from_db()
+    assert lesson.live
+
+
+def test_editor_cannot_publish_directly(client, editor, course):
+    module = ModulePage.objects.child_of(course).first()
+    client.force_login(editor)
+    url = reverse("wagtailadmin_pages:add", args=["courses", "lessonpage", module.pk])
+    data = lesson_form(title="Tentative")
+    data["action-publish"] = "Publish"
+    client.post(url, data)
+    lesson = LessonPage.objects.filter(title="Tentative").first()
+    assert lesson is None or not lesson.live
+
+
+def test_sorting_exercise_rejects_categories_of_another_kind(client, moderator, course):
+    module = ModulePage.objects.child_of(course).first()
+    client.force_login(moderator)
+    url = reverse("wagtailadmin_pages:add", args=["courses", "lessonpage", module.pk])
+    data = lesson_form(title="Mauvais exercice")
+    data["body-1-value-statements-0-value-category"] = "root_cause"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert not LessonPage.objects.filter(title="Mauvais exercice").exists()
+
+
+def test_image_block_requires_alt_text():
+    from courses.blocks import ImageBlock
+
+    block = ImageBlock()
+    assert block.child_blocks["alt_text"].required
+
+
+def test_trainee_cannot_reach_page_editor(client, trainee, course):
+    client.force_login(trainee)
+    response = client.get(reverse("wagtailadmin_pages:edit", args=[course.pk]))
+    assert response.status_code in (302, 403)
+    assert Page.objects.get(pk=course.pk).title == course.title
