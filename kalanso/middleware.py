@@ -86,9 +86,7 @@ class CachedPageRouteMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if view_func is not wagtail_serve or request.method not in ("GET", "HEAD"):
             return None
-        key = "route:{}:{}:{}:{}".format(
-            request.get_host(), get_language(), _prefix(request), request.path
-        )
+        key = f"route:{request.get_host()}:{get_language()}:{_prefix(request)}:{request.path}"
         cached = cache.get(key)
         if cached is not None:
             request._wagtail_site, request._wagtail_route_for_request = cached

@@ -57,7 +57,9 @@ def test_course_and_lesson_pages_constant_queries(client, trainee, small_and_lar
     client.force_login(trainee)
     for course in (small, large):
         client.post(reverse("courses:enrol", args=[course.pk]))
-        for lesson in LessonPage.objects.live().descendant_of(course).order_by("path")[:1]:
+        for lesson in (
+            LessonPage.objects.live().descendant_of(course).order_by("path")[:1]
+        ):
             client.post(reverse("courses:complete_lesson", args=[lesson.pk]))
     for warm in (False, True):
         for name, urls in pages.items():
@@ -103,7 +105,9 @@ def test_publishing_invalidates_page_cache(client, course):
 def test_my_learning_constant_queries(client, trainee, course):
     client.force_login(trainee)
     client.post(reverse("courses:enrol", args=[course.pk]))
-    client.get(reverse("courses:my_learning"))  # process-wide caches, as in a running server
+    client.get(
+        reverse("courses:my_learning")
+    )  # process-wide caches, as in a running server
     one = count_queries(client, reverse("courses:my_learning"))
     other = course_with_lessons(lessons=4, modules=2)
     client.post(reverse("courses:enrol", args=[other.pk]))

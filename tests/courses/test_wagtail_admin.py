@@ -1,12 +1,20 @@
 """Editors author in the Wagtail admin; moderators review and publish."""
 
-import pytest
 from django.urls import reverse
 
 from wagtail.models import Page, WorkflowState
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
-from courses.models import CourseIndexPage, CoursePage, LessonPage, ModulePage, ResourceIndexPage, ResourcePage
+import pytest
+
+from courses.models import (
+    CourseIndexPage,
+    CoursePage,
+    LessonPage,
+    ModulePage,
+    ResourceIndexPage,
+    ResourcePage,
+)
 from kalanso.home.models import HomePage, StandardPage
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +25,11 @@ def test_page_tree_rules():
     assert ModulePage.allowed_parent_page_models() == [CoursePage]
     assert LessonPage.allowed_parent_page_models() == [ModulePage]
     assert LessonPage.allowed_subpage_models() == []
-    assert set(HomePage.allowed_subpage_models()) >= {CourseIndexPage, ResourceIndexPage, StandardPage}
+    assert set(HomePage.allowed_subpage_models()) >= {
+        CourseIndexPage,
+        ResourceIndexPage,
+        StandardPage,
+    }
     assert ResourcePage.allowed_parent_page_models() == [ResourceIndexPage]
 
 
@@ -37,8 +49,22 @@ def lesson_form(title="Nouvelle leçon", **overrides):
                         "instructions": rich_text("<p>Classez.</p>"),
                         "statements": streamfield(
                             [
-                                ("item", {"text": "Le marché", "category": "connector", "explanation": "Rassemble."}),
-                                ("item", {"text": "La rumeur", "category": "divider", "explanation": "Divise."}),
+                                (
+                                    "item",
+                                    {
+                                        "text": "Le marché",
+                                        "category": "connector",
+                                        "explanation": "Rassemble.",
+                                    },
+                                ),
+                                (
+                                    "item",
+                                    {
+                                        "text": "La rumeur",
+                                        "category": "divider",
+                                        "explanation": "Divise.",
+                                    },
+                                ),
                             ]
                         ),
                     },
@@ -50,7 +76,9 @@ def lesson_form(title="Nouvelle leçon", **overrides):
     return nested_form_data(data)
 
 
-def test_editor_creates_lesson_and_submits_for_review(client, editor, moderator, course):
+def test_editor_creates_lesson_and_submits_for_review(
+    client, editor, moderator, course
+):
     module = ModulePage.objects.child_of(course).first()
     client.force_login(editor)
     url = reverse("wagtailadmin_pages:add", args=["courses", "lessonpage", module.pk])
