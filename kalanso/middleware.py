@@ -98,3 +98,17 @@ class CachedPageRouteMiddleware:
             # Stored before the page is served, so nothing personal is cached.
             cache.set(key, (site, route), settings.FRAGMENT_CACHE_SECONDS)
         return None
+
+
+class AdminPreviewFrameMiddleware:
+    """The site may not be framed (X-Frame-Options: DENY), except the Wagtail
+    admin by itself: its page preview is an iframe of the admin."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith("/admin/"):
+            response.setdefault("X-Frame-Options", "SAMEORIGIN")
+        return response

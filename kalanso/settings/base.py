@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "kalanso.middleware.AdminPreviewFrameMiddleware",
     "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "kalanso.middleware.PublicPageCacheFetchMiddleware",
@@ -281,7 +282,7 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
-        "frame-ancestors": ["'self'"],
+        "frame-ancestors": ["'none'"],
     },
     "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/"],
 }
@@ -290,7 +291,7 @@ CONTENT_SECURITY_POLICY = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
-X_FRAME_OPTIONS = "SAMEORIGIN"
+X_FRAME_OPTIONS = "DENY"  # the Wagtail admin allows its own preview frame
 
 # Kalanso
 KALANSO_CONFIRMATION_MAX_AGE = 3 * 24 * 3600  # e-mail confirmation links, seconds

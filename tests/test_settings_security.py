@@ -1,0 +1,64 @@
+"""Production settings pass `check --deploy` with no warning and refuse to start
+without a secret key; the public site sends a strict Content-Security-Policy."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def manage(*args, **env):
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS")
+    }
+    environment.update(DJANGO_SETTINGS_MODULE="kalanso.settings.production", **env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY="x" * 64 + "-a-long-random-production-secret-value",
+        ALLOWED_HOSTS="kalanso.example.org",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_secret_key_required_when_debug_off():
+    result = manage("check", ALLOWED_HOSTS="kalanso.example.org")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.django_db
+def test_public_pages_send_csp_without_inline_scripts(client, course):
+    response = client.get(course.url)
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    html = response.content.decode()
+    assert "<script>" not in html and "<script " not in html and "style=" not in html
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_admin_is_exempt_from_public_csp(admin_client):
+    response = admin_client.get("/admin/")
+    assert "Content-Security-Policy" not in response
