@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+PYTEST_ARGS ?= -n auto --dist loadfile
 
 .PHONY: run test install browser-deps lint format messages compilemessages bench clean
 

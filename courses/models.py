@@ -25,6 +25,8 @@ from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from kalanso.pages import CachedViewRestrictionsMixin
+
 from .blocks import LessonBodyBlock
 
 
@@ -80,7 +82,7 @@ class GlossaryTerm(TranslatableMixin, index.Indexed, models.Model):
         return self.term
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(CachedViewRestrictionsMixin, Page):
     """The catalogue: every published course, with filters."""
 
     intro = RichTextField(_("introduction"), blank=True)
@@ -105,7 +107,7 @@ class CourseIndexPage(Page):
         return context
 
 
-class CoursePage(Page):
+class CoursePage(CachedViewRestrictionsMixin, Page):
     """A course: its outline, audiences and rules. Modules are its children."""
 
     class Level(models.TextChoices):
@@ -215,7 +217,7 @@ class CoursePage(Page):
         return response
 
 
-class ModulePage(Page):
+class ModulePage(CachedViewRestrictionsMixin, Page):
     """A module groups lessons; its page lists them."""
 
     summary = models.TextField(_("summary"), blank=True, max_length=500)
@@ -235,7 +237,7 @@ class ModulePage(Page):
         return HttpResponseRedirect(f"{course.url}#module-{self.pk}")
 
 
-class LessonPage(Page):
+class LessonPage(CachedViewRestrictionsMixin, Page):
     """A lesson: text, media, case studies and exercises."""
 
     summary = models.TextField(_("summary"), blank=True, max_length=500)
@@ -331,7 +333,7 @@ class LessonPage(Page):
         return parts
 
 
-class ResourceIndexPage(Page):
+class ResourceIndexPage(CachedViewRestrictionsMixin, Page):
     """The resource library: publications, local conflict analyses, tools."""
 
     intro = RichTextField(_("introduction"), blank=True)
@@ -356,7 +358,7 @@ class ResourceIndexPage(Page):
         return context
 
 
-class ResourcePage(Page):
+class ResourcePage(CachedViewRestrictionsMixin, Page):
     """A resource with a document to download (e.g. a local conflict analysis)."""
 
     summary = models.TextField(_("summary"), max_length=600)

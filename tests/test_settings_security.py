@@ -15,7 +15,16 @@ def manage(*args, **env):
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in ("DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS")
+        # The browser tests' conftest allows sync ORM calls beside Playwright's
+        # event loop; a deployment must not inherit that.
+        if key
+        not in (
+            "DJANGO_SETTINGS_MODULE",
+            "SECRET_KEY",
+            "DEBUG",
+            "ALLOWED_HOSTS",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        )
     }
     environment.update(DJANGO_SETTINGS_MODULE="kalanso.settings.production", **env)
     return subprocess.run(

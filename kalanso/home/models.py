@@ -9,8 +9,10 @@ from wagtail.models import Page
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
+from kalanso.pages import CachedViewRestrictionsMixin
 
-class HomePage(Page):
+
+class HomePage(CachedViewRestrictionsMixin, Page):
     """The landing page: what Kalanso is, and the way into the catalogue."""
 
     tagline = models.CharField(_("tagline"), max_length=255, blank=True)
@@ -53,7 +55,7 @@ class HomePage(Page):
         return context
 
 
-class StandardPage(Page):
+class StandardPage(CachedViewRestrictionsMixin, Page):
     """A simple page for institutional text (about, data protection, contact)."""
 
     body = RichTextField(_("body"))

@@ -245,3 +245,23 @@ def test_roles_exist_with_workflow():
 def test_create_user_requires_email():
     with pytest.raises(ValueError):
         User.objects.create_user(email="", password="x")
+
+
+def test_login_goes_to_preferred_language(client, trainee):
+    trainee.preferred_language = "en"
+    trainee.save()
+    response = client.post(
+        "/fr/accounts/login/",
+        {"username": trainee.email, "password": "correct-horse-battery"},
+    )
+    assert response["Location"] == "/en/learn/"
+    client.logout()
+    response = client.post(
+        "/fr/accounts/login/?next=/fr/learn/",
+        {
+            "username": trainee.email,
+            "password": "correct-horse-battery",
+            "next": "/fr/learn/",
+        },
+    )
+    assert response["Location"] == "/fr/learn/"

@@ -3,8 +3,9 @@ one completion — on SQLite and on PostgreSQL, with real threads."""
 
 import threading
 
-import pytest
 from django.db import connection
+
+import pytest
 
 from courses.factories import course_with_lessons, user_with_role
 from courses.models import Enrolment, LessonPage, LessonProgress

@@ -139,3 +139,51 @@ def test_trainee_cannot_reach_page_editor(client, trainee, course):
     response = client.get(reverse("wagtailadmin_pages:edit", args=[course.pk]))
     assert response.status_code in (302, 403)
     assert Page.objects.get(pk=course.pk).title == course.title
+
+
+def test_editor_previews_a_draft(client, editor, course):
+    lesson = LessonPage.objects.live().descendant_of(course).first()
+    lesson.title = "Brouillon en relecture"
+    lesson.save_revision()
+    client.force_login(editor)
+    response = client.get(reverse("wagtailadmin_pages:view_draft", args=[lesson.pk]))
+    assert response.status_code == 200
+    assert "Brouillon en relecture" in response.content.decode()
+    # The public still sees the published version.
+    client.logout()
+    assert "Brouillon en relecture" not in client.get(lesson.url).content.decode()
+
+
+def test_editor_submits_a_course_for_translation(client, editor, course):
+    from wagtail.models import Locale
+
+    client.force_login(editor)
+    url = reverse("wagtail_localize:submit_page_translation", args=[course.pk])
+    assert client.get(url).status_code == 200
+    english = Locale.objects.get(language_code="en")
+    response = client.post(url, {"locales": [english.pk], "include_subtree": "on"})
+    assert response.status_code == 302
+    translated = course.get_translation(english)
+    assert translated.title == course.title  # to be translated in the editor
+    assert LessonPage.objects.filter(locale=english).count() == 3
+
+
+def test_scheduled_publishing(client, moderator, course):
+    import time
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    lesson = LessonPage.objects.live().descendant_of(course).first()
+    lesson.title = "Programmé"
+    lesson.go_live_at = timezone.now() + timedelta(seconds=2)
+    lesson.save_revision(user=moderator).publish(user=moderator)
+    lesson.refresh_from_db()
+    assert lesson.title != "Programmé"
+    assert "Programmé" not in client.get(lesson.url).content.decode()
+    time.sleep(2.5)
+    call_command("publish_scheduled")
+    lesson.refresh_from_db()
+    assert lesson.title == "Programmé"
+    assert "Programmé" in client.get(lesson.url).content.decode()
