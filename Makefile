@@ -5,7 +5,9 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
-PYTEST_ARGS ?= -n auto --dist loadfile
+# "load" keeps pytest-django's order on every worker: transactional tests (which
+# empty the database when they end) run after all the others.
+PYTEST_ARGS ?= -n auto --dist load
 
 .PHONY: run test install browser-deps lint format messages compilemessages bench clean
 

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "kalanso.accounts.apps.AccountsConfig",
     "kalanso.home.apps.HomeConfig",
     "kalanso.search.apps.SearchConfig",
+    "assessments.apps.AssessmentsConfig",
     "courses.apps.CoursesConfig",
     "wagtail_localize",
     "wagtail_localize.locales",
