@@ -33,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("search/", search_views.search, name="search"),
     path("accounts/", include("kalanso.accounts.urls")),
     path("learn/", include("courses.urls")),
+    path("quiz/", include("assessments.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "assessments"
+
+urlpatterns = [
+    path("<int:quiz_id>/", views.quiz_detail, name="quiz"),
+    path("<int:quiz_id>/start/", views.quiz_start, name="start"),
+    path("<int:quiz_id>/check/", views.knowledge_check_submit, name="knowledge_check"),
+    path("attempt/<int:attempt_id>/", views.attempt_view, name="attempt"),
+    path("attempt/<int:attempt_id>/review/", views.attempt_review, name="review"),
+]

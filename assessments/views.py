@@ -1,0 +1,242 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from .forms import AttemptForm
+from .models import Attempt, Quiz
+from .scoring import response_feedback
+from .services import (
+    AttemptError,
+    attempt_save_answers,
+    attempt_start,
+    attempt_submit,
+    feedback_visible,
+    is_overdue,
+)
+
+
+def _own_attempt(request, attempt_id):
+    attempt = get_object_or_404(Attempt.objects.select_related("quiz"), pk=attempt_id)
+    if attempt.user_id != request.user.pk:
+        raise PermissionDenied
+    return attempt
+
+
+def _safe_next(request, fallback):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+@never_cache
+@login_required
+def quiz_detail(request, quiz_id):
+    quiz = get_object_or_404(Quiz, pk=quiz_id)
+    attempts = list(
+        Attempt.objects.filter(quiz=quiz, user=request.user).order_by("number")
+    )
+    open_attempt = next((a for a in attempts if not a.is_submitted), None)
+    used = len(attempts)
+    can_start = (
+        open_attempt is None
+        and quiz.is_open()
+        and (not quiz.attempts_allowed or used < quiz.attempts_allowed)
+    )
+    return render(
+        request,
+        "assessments/quiz_detail.html",
+        {
+            "quiz": quiz,
+            "attempts": attempts,
+            "open_attempt": open_attempt,
+            "can_start": can_start,
+            "next": _safe_next(request, ""),
+        },
+    )
+
+
+@require_POST
+@login_required
+def quiz_start(request, quiz_id):
+    quiz = get_object_or_404(Quiz, pk=quiz_id)
+    try:
+        attempt = attempt_start(quiz=quiz, user=request.user)
+    except AttemptError as error:
+        messages.error(request, str(error))
+        return redirect("assessments:quiz", quiz_id=quiz.pk)
+    url = reverse("assessments:attempt", args=[attempt.pk])
+    next_url = _safe_next(request, "")
+    return redirect(f"{url}?next={next_url}" if next_url else url)
+
+
+@never_cache
+@login_required
+def attempt_view(request, attempt_id):
+    """Answer the questions; answers are saved at every step (no JavaScript)."""
+    attempt = _own_attempt(request, attempt_id)
+    if attempt.is_submitted:
+        return redirect("assessments:review", attempt_id=attempt.pk)
+    rows = list(attempt.questions.order_by("position"))
+    per_page = attempt.quiz.one_question_per_page
+    try:
+        page = max(
+            1, min(len(rows), int(request.GET.get("page", request.POST.get("page", 1))))
+        )
+    except ValueError:
+        page = 1
+    shown = rows[page - 1 : page] if per_page else rows
+    form = AttemptForm(request.POST or None, rows=shown)
+    next_url = _safe_next(request, "")
+    if request.method == "POST" and form.is_valid():
+        action = request.POST.get("action", "save")
+        try:
+            if not is_overdue(attempt):
+                attempt_save_answers(attempt=attempt, responses=form.responses())
+        except AttemptError as error:
+            messages.error(request, str(error))
+        if action == "submit" or is_overdue(attempt):
+            attempt_submit(attempt=attempt)
+            target = reverse("assessments:review", args=[attempt.pk])
+            return redirect(f"{target}?next={next_url}" if next_url else target)
+        if per_page and action in ("next", "previous"):
+            page = page + 1 if action == "next" else page - 1
+        else:
+            messages.success(request, _("Your answers have been saved."))
+        target = f"{reverse('assessments:attempt', args=[attempt.pk])}?page={page}"
+        return redirect(f"{target}&next={next_url}" if next_url else target)
+    remaining = None
+    if attempt.deadline:
+        remaining = max(
+            0, int((attempt.deadline - timezone.now()).total_seconds() // 60)
+        )
+    return render(
+        request,
+        "assessments/attempt.html",
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "form": form,
+            "rows": [(row, form.fields_for(row)) for row in shown],
+            "page": page,
+            "pages": len(rows),
+            "per_page": per_page,
+            "remaining_minutes": remaining,
+            "next": next_url,
+        },
+    )
+
+
+@never_cache
+@login_required
+def attempt_review(request, attempt_id):
+    attempt = _own_attempt(request, attempt_id)
+    if not attempt.is_submitted:
+        return redirect("assessments:attempt", attempt_id=attempt.pk)
+    show = feedback_visible(attempt)
+    rows = []
+    for row in attempt.questions.order_by("position"):
+        rows.append(
+            {
+                "row": row,
+                "snapshot": row.snapshot,
+                "feedback": response_feedback(row.snapshot, row.response)
+                if show
+                else [],
+                "answer": describe_response(row.snapshot, row.response),
+                "key": describe_key(row.snapshot) if show else None,
+            }
+        )
+    return render(
+        request,
+        "assessments/review.html",
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "rows": rows,
+            "show_feedback": show,
+            "next": _safe_next(request, ""),
+        },
+    )
+
+
+@require_POST
+@login_required
+def knowledge_check_submit(request, quiz_id):
+    """A knowledge check inside a lesson: answer, submit and see feedback there."""
+    quiz = get_object_or_404(Quiz, pk=quiz_id, kind=Quiz.Kind.KNOWLEDGE_CHECK)
+    fallback = reverse("assessments:quiz", args=[quiz.pk])
+    next_url = _safe_next(request, fallback)
+    try:
+        attempt = attempt_start(quiz=quiz, user=request.user)
+    except AttemptError as error:
+        messages.error(request, str(error))
+        return redirect(next_url)
+    form = AttemptForm(request.POST, rows=attempt.questions.order_by("position"))
+    if not form.is_valid():
+        raise Http404
+    attempt_save_answers(attempt=attempt, responses=form.responses())
+    attempt_submit(attempt=attempt)
+    return redirect(next_url)
+
+
+def describe_response(snapshot, response):
+    """What the trainee answered, as text."""
+    response = response or {}
+    kind = snapshot["type"]
+    if kind in ("single", "multiple"):
+        chosen = {response.get("choice")} | set(response.get("choices") or [])
+        return [c["text"] for c in snapshot["choices"] if c["id"] in chosen]
+    if kind == "truefalse" and isinstance(response.get("value"), bool):
+        return [_("True") if response["value"] else _("False")]
+    if kind == "short":
+        return [response["text"]] if response.get("text") else []
+    if kind == "numerical":
+        return [response["value"]] if response.get("value") else []
+    if kind == "matching":
+        matches = response.get("matches") or {}
+        return [
+            f"{p['prompt']} → {matches[p['id']]}"
+            for p in snapshot["pairs"]
+            if p["id"] in matches
+        ]
+    if kind == "ordering":
+        texts = {i["id"]: i["text"] for i in snapshot["items"]}
+        return [texts.get(i, "") for i in response.get("order") or []]
+    return []
+
+
+def describe_key(snapshot):
+    """The right answer(s), as text — only when the feedback policy allows."""
+    from decimal import Decimal
+
+    kind = snapshot["type"]
+    if kind in ("single", "multiple"):
+        return [c["text"] for c in snapshot["choices"] if Decimal(c["fraction"]) > 0]
+    if kind == "truefalse":
+        return [_("True") if snapshot["correct"] else _("False")]
+    if kind == "short":
+        return [a["text"] for a in snapshot["accepted"] if Decimal(a["fraction"]) == 1]
+    if kind == "numerical":
+        out = []
+        for a in snapshot["numeric"]:
+            if a.get("min") is not None and a.get("max") is not None:
+                out.append(f"{a['min']} – {a['max']}")
+            elif a.get("value") is not None:
+                out.append(f"{a['value']} ± {a.get('tolerance') or 0}")
+        return out
+    if kind == "matching":
+        return [f"{p['prompt']} → {p['answer']}" for p in snapshot["pairs"]]
+    if kind == "ordering":
+        return [i["text"] for i in snapshot["items"]]
+    return []
