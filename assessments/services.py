@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from .models import Answer, Attempt, AttemptQuestion, Question, Quiz
 from .scoring import score_response
+from .signals import attempt_submitted
 
 # Answers arriving a little after the deadline (slow networks) still count.
 GRACE = timedelta(seconds=30)
@@ -193,6 +194,8 @@ def attempt_submit(*, attempt: Attempt, now=None) -> Attempt:
         locked.save(
             update_fields=["state", "submitted_at", "score", "percent", "passed"]
         )
+        # In the same transaction: a course completed by this attempt is recorded with it.
+        attempt_submitted.send(sender=Attempt, attempt=locked)
     return locked
 
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from .forms import AttemptForm
 from .models import Attempt, Quiz
-from .scoring import response_feedback
+from .review import review_rows
 from .services import (
     AttemptError,
     attempt_save_answers,
@@ -144,19 +144,7 @@ def attempt_review(request, attempt_id):
     if not attempt.is_submitted:
         return redirect("assessments:attempt", attempt_id=attempt.pk)
     show = feedback_visible(attempt)
-    rows = []
-    for row in attempt.questions.order_by("position"):
-        rows.append(
-            {
-                "row": row,
-                "snapshot": row.snapshot,
-                "feedback": response_feedback(row.snapshot, row.response)
-                if show
-                else [],
-                "answer": describe_response(row.snapshot, row.response),
-                "key": describe_key(row.snapshot) if show else None,
-            }
-        )
+    rows = review_rows(attempt, show_feedback=show)
     return render(
         request,
         "assessments/review.html",
@@ -188,55 +176,3 @@ def knowledge_check_submit(request, quiz_id):
     attempt_save_answers(attempt=attempt, responses=form.responses())
     attempt_submit(attempt=attempt)
     return redirect(next_url)
-
-
-def describe_response(snapshot, response):
-    """What the trainee answered, as text."""
-    response = response or {}
-    kind = snapshot["type"]
-    if kind in ("single", "multiple"):
-        chosen = {response.get("choice")} | set(response.get("choices") or [])
-        return [c["text"] for c in snapshot["choices"] if c["id"] in chosen]
-    if kind == "truefalse" and isinstance(response.get("value"), bool):
-        return [_("True") if response["value"] else _("False")]
-    if kind == "short":
-        return [response["text"]] if response.get("text") else []
-    if kind == "numerical":
-        return [response["value"]] if response.get("value") else []
-    if kind == "matching":
-        matches = response.get("matches") or {}
-        return [
-            f"{p['prompt']} → {matches[p['id']]}"
-            for p in snapshot["pairs"]
-            if p["id"] in matches
-        ]
-    if kind == "ordering":
-        texts = {i["id"]: i["text"] for i in snapshot["items"]}
-        return [texts.get(i, "") for i in response.get("order") or []]
-    return []
-
-
-def describe_key(snapshot):
-    """The right answer(s), as text — only when the feedback policy allows."""
-    from decimal import Decimal
-
-    kind = snapshot["type"]
-    if kind in ("single", "multiple"):
-        return [c["text"] for c in snapshot["choices"] if Decimal(c["fraction"]) > 0]
-    if kind == "truefalse":
-        return [_("True") if snapshot["correct"] else _("False")]
-    if kind == "short":
-        return [a["text"] for a in snapshot["accepted"] if Decimal(a["fraction"]) == 1]
-    if kind == "numerical":
-        out = []
-        for a in snapshot["numeric"]:
-            if a.get("min") is not None and a.get("max") is not None:
-                out.append(f"{a['min']} – {a['max']}")
-            elif a.get("value") is not None:
-                out.append(f"{a['value']} ± {a.get('tolerance') or 0}")
-        return out
-    if kind == "matching":
-        return [f"{p['prompt']} → {p['answer']}" for p in snapshot["pairs"]]
-    if kind == "ordering":
-        return [i["text"] for i in snapshot["items"]]
-    return []

@@ -264,6 +264,30 @@ class SortingExerciseBlock(blocks.StructBlock):
         return results
 
 
+class KnowledgeCheckBlock(blocks.StructBlock):
+    """A short ungraded quiz inside the lesson, with instant feedback."""
+
+    quiz = SnippetChooserBlock("assessments.Quiz", label=_("Knowledge check"))
+
+    class Meta:
+        icon = "tasks"
+        label = _("Knowledge check")
+        template = "blocks/knowledge_check_block.html"
+
+    def clean(self, value):
+        value = super().clean(value)
+        quiz = value.get("quiz")
+        if quiz is not None and quiz.kind != "check":
+            raise StructBlockValidationError(
+                block_errors={
+                    "quiz": ValidationError(
+                        _("Choose a quiz of the kind “knowledge check”.")
+                    )
+                }
+            )
+        return value
+
+
 class LessonBodyBlock(blocks.StreamBlock):
     heading = HeadingBlock()
     paragraph = blocks.RichTextBlock(
@@ -279,9 +303,10 @@ class LessonBodyBlock(blocks.StreamBlock):
     reflection = ReflectionPromptBlock()
     glossary = GlossaryReferenceBlock()
     sorting_exercise = SortingExerciseBlock()
+    knowledge_check = KnowledgeCheckBlock()
 
 
-PERSONAL_BLOCKS = {"reflection", "sorting_exercise"}
+PERSONAL_BLOCKS = {"reflection", "sorting_exercise", "knowledge_check"}
 
 
 class SortingAnswerForm(forms.Form):

@@ -151,6 +151,36 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
             "without an account."
         ),
     )
+    pre_test = models.ForeignKey(
+        "assessments.Quiz",
+        verbose_name=_("pre-test"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"kind": "pre"},
+        help_text=_(
+            "Taken before the first lesson, to measure what people already know."
+        ),
+    )
+    post_test = models.ForeignKey(
+        "assessments.Quiz",
+        verbose_name=_("post-test"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"kind": "post"},
+        help_text=_("Must be passed to complete the course."),
+    )
+    parallel_forms = models.BooleanField(
+        _("use the two tests as parallel forms A/B"),
+        default=False,
+        help_text=_(
+            "Half of the trainees take the pre-test's questions first and the "
+            "post-test's after; the other half the reverse."
+        ),
+    )
     is_trainer_track = models.BooleanField(
         _("training of trainers"),
         default=False,
@@ -171,6 +201,14 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
                 FieldPanel("is_trainer_track"),
             ],
             heading=_("Audience and rules"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("pre_test"),
+                FieldPanel("post_test"),
+                FieldPanel("parallel_forms"),
+            ],
+            heading=_("Tests"),
         ),
         MultiFieldPanel(
             [FieldPanel("cover_image"), FieldPanel("cover_image_alt")],
@@ -197,6 +235,22 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
             raise ValidationError(
                 {"cover_image_alt": _("Describe the cover image for screen readers.")}
             )
+        if self.parallel_forms and not (self.pre_test_id and self.post_test_id):
+            raise ValidationError(
+                {
+                    "parallel_forms": _(
+                        "Parallel forms need both a pre-test and a post-test."
+                    )
+                }
+            )
+
+    def test_ids_for(self, enrolment):
+        """(pre-test id, post-test id) for a trainee: with parallel forms, half
+        of the trainees take the two forms in reverse order."""
+        pre, post = self.pre_test_id, self.post_test_id
+        if self.parallel_forms and enrolment is not None and enrolment.reversed_forms:
+            pre, post = post, pre
+        return pre, post
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import course_outline, course_progress
@@ -422,6 +476,13 @@ class Enrolment(models.Model):
         _("last accessed at"), null=True, blank=True
     )
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    reversed_forms = models.BooleanField(
+        _("takes form B first"),
+        default=False,
+        help_text=_(
+            "With parallel forms, half of the trainees take the forms in reverse order."
+        ),
+    )
 
     class Meta:
         verbose_name = _("enrolment")

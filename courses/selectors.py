@@ -120,6 +120,22 @@ class CourseProgress:
     enrolment: Enrolment | None
     completed_keys: set
     outline: Outline
+    pre_test: object = None  # assessments.Quiz
+    post_test: object = None
+    pre_attempt: object = None  # best submitted assessments.Attempt
+    post_attempt: object = None
+
+    @property
+    def post_test_passed(self):
+        return self.post_test is None or bool(
+            self.post_attempt and self.post_attempt.passed
+        )
+
+    @property
+    def gain(self):
+        from assessments.selectors import knowledge_gain
+
+        return knowledge_gain(pre=self.pre_attempt, post=self.post_attempt)
 
     @property
     def enrolled(self):
@@ -149,7 +165,7 @@ class CourseProgress:
 
     @property
     def is_complete(self):
-        return self.total > 0 and not self.missing_lessons
+        return self.total > 0 and not self.missing_lessons and self.post_test_passed
 
     @property
     def resume_lesson(self):
@@ -184,9 +200,28 @@ def course_progress(*, user, course: CoursePage, outline: Outline) -> CourseProg
             user=user, course_key=course.translation_key
         ).values_list("lesson_key", flat=True)
     )
-    return CourseProgress(
+    progress = CourseProgress(
         enrolment=enrolment, completed_keys=completed, outline=outline
     )
+    pre_id, post_id = course.test_ids_for(enrolment)
+    if pre_id or post_id:
+        from assessments.models import Attempt, Quiz
+
+        quizzes = Quiz.objects.in_bulk([i for i in (pre_id, post_id) if i])
+        progress.pre_test, progress.post_test = (
+            quizzes.get(pre_id),
+            quizzes.get(post_id),
+        )
+        best = {}
+        for attempt in Attempt.objects.filter(
+            user=user, quiz_id__in=list(quizzes), state=Attempt.State.SUBMITTED
+        ).order_by("-percent", "-submitted_at"):
+            best.setdefault(attempt.quiz_id, attempt)
+        progress.pre_attempt, progress.post_attempt = (
+            best.get(pre_id),
+            best.get(post_id),
+        )
+    return progress
 
 
 def featured_courses(*, locale, limit=6):
@@ -369,6 +404,7 @@ def lesson_context(*, lesson: LessonPage, course: CoursePage, request) -> dict:
 
     # Shared blocks come from the cache; personal blocks are rendered per reader.
     shared = lesson.rendered_shared_blocks()
+    checks = knowledge_checks(lesson=lesson, shared=shared, request=request)
     parts = []
     for index, html in enumerate(shared):
         if html is not None:
@@ -385,6 +421,8 @@ def lesson_context(*, lesson: LessonPage, course: CoursePage, request) -> dict:
                 prefix=prefix,
             )
             part.update(form=form, submitted=submitted)
+        elif block.block_type == "knowledge_check":
+            part.update(checks.get(block.id, {}))
         elif block.block_type == "reflection":
             answer = reflections.get(block.id)
             part.update(
@@ -396,3 +434,55 @@ def lesson_context(*, lesson: LessonPage, course: CoursePage, request) -> dict:
         parts.append(part)
     context["body_parts"] = parts
     return context
+
+
+def knowledge_checks(*, lesson: LessonPage, shared, request) -> dict:
+    """For each knowledge-check block: the open attempt's form, or the last
+    result with its feedback. Three queries whatever the number of checks."""
+    from assessments.forms import AttemptForm
+    from assessments.models import AttemptQuestion, Quiz
+    from assessments.review import review_rows
+    from assessments.selectors import latest_attempts
+    from assessments.services import AttemptError, attempt_start
+
+    blocks = [
+        lesson.body[index]
+        for index, html in enumerate(shared)
+        if html is None and lesson.body.raw_data[index]["type"] == "knowledge_check"
+    ]
+    blocks = [b for b in blocks if b.value.get("quiz") is not None]
+    if not blocks:
+        return {}
+    user = request.user
+    if not user.is_authenticated:
+        return {b.id: {"quiz": b.value["quiz"]} for b in blocks}
+    quizzes = {b.value["quiz"].pk: b.value["quiz"] for b in blocks}
+    latest = latest_attempts(user=user, quiz_ids=quizzes)
+    retry = request.GET.get("retry")
+    for block in blocks:
+        quiz = quizzes[block.value["quiz"].pk]
+        attempt = latest.get(quiz.pk)
+        wants_form = attempt is None or (not attempt.is_submitted) or retry == block.id
+        if wants_form and quiz.kind == Quiz.Kind.KNOWLEDGE_CHECK:
+            try:
+                latest[quiz.pk] = attempt_start(quiz=quiz, user=user)
+            except AttemptError:
+                pass
+    rows = {}
+    for row in AttemptQuestion.objects.filter(
+        attempt__in=[a.pk for a in latest.values()]
+    ).order_by("position"):
+        rows.setdefault(row.attempt_id, []).append(row)
+    result = {}
+    for block in blocks:
+        quiz = quizzes[block.value["quiz"].pk]
+        attempt = latest.get(quiz.pk)
+        info = {"quiz": quiz, "attempt": attempt}
+        attempt_rows = rows.get(attempt.pk, []) if attempt else []
+        if attempt and attempt.is_submitted:
+            info["review"] = review_rows(attempt, show_feedback=True, rows=attempt_rows)
+        elif attempt:
+            form = AttemptForm(rows=attempt_rows)
+            info["questions"] = [(row, form.fields_for(row)) for row in attempt_rows]
+        result[block.id] = info
+    return result

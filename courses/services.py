@@ -23,10 +23,24 @@ def _get_or_create(model, *, lookup: dict, defaults: dict):
 
 
 def enrolment_create(*, user, course: CoursePage) -> Enrolment:
+    existing = Enrolment.objects.filter(
+        user=user, course_key=course.translation_key
+    ).first()
+    if existing is not None:
+        return existing
+    # With parallel test forms, every other trainee takes them in reverse order.
+    reversed_forms = bool(
+        course.parallel_forms
+        and Enrolment.objects.filter(course_key=course.translation_key).count() % 2
+    )
     enrolment, _created = _get_or_create(
         Enrolment,
         lookup={"user": user, "course_key": course.translation_key},
-        defaults={"course": course, "last_accessed_at": timezone.now()},
+        defaults={
+            "course": course,
+            "last_accessed_at": timezone.now(),
+            "reversed_forms": reversed_forms,
+        },
     )
     return enrolment
 
@@ -66,7 +80,8 @@ def lesson_complete(*, user, lesson: LessonPage, course: CoursePage) -> bool:
 
 
 def course_completion_update(*, user, course: CoursePage) -> bool:
-    """Record completion when every published lesson is complete. True if newly completed."""
+    """Record completion when every published lesson is complete and the
+    post-test (if any) is passed. True if newly completed."""
     lesson_keys = set(
         LessonPage.objects.live()
         .descendant_of(course)
@@ -81,6 +96,15 @@ def course_completion_update(*, user, course: CoursePage) -> bool:
     )
     if done != lesson_keys:
         return False
+    enrolment = Enrolment.objects.filter(
+        user=user, course_key=course.translation_key
+    ).first()
+    _pre, post_id = course.test_ids_for(enrolment)
+    if post_id:
+        from assessments.models import Attempt
+
+        if not Attempt.objects.filter(user=user, quiz_id=post_id, passed=True).exists():
+            return False
     with transaction.atomic():
         updated = Enrolment.objects.filter(
             user=user, course_key=course.translation_key, completed_at__isnull=True
