@@ -130,3 +130,16 @@ def test_knowledge_check_in_a_lesson(trainee_client, trainee, course, lessons):
     # Anonymous readers of a public course are invited to log in.
     html = Client().get(lesson.url).content.decode()
     assert "Le puits partagé est un" not in html
+
+
+def test_demo_course_has_tests_and_a_knowledge_check():
+    from django.core.management import call_command
+
+    from courses.models import CoursePage
+
+    call_command("seed_demo", "--force", verbosity=0)
+    for course in CoursePage.objects.filter(is_trainer_track=False):
+        assert course.pre_test and course.post_test and course.parallel_forms
+        assert course.pre_test.language == course.locale.language_code
+        lessons = LessonPage.objects.descendant_of(course)
+        assert any(b.block_type == "knowledge_check" for lesson in lessons for b in lesson.body)

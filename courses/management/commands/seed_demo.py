@@ -7,6 +7,7 @@ alone. The content itself lives in ``courses/demo_content.py``.
 """
 
 import datetime
+import uuid
 from collections import Counter
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.models import Locale, Site
 
+from assessments.demo_content import seed_quizzes
 from courses import demo_content as content
 from courses.models import (
     Audience,
@@ -78,6 +80,7 @@ class Command(BaseCommand):
                 site_settings.save()
             organisations = self.seed_organisations()
             self.seed_accounts(organisations)
+            self.seed_assessments()
         invalidate_page_cache()
         self.report()
 
@@ -182,6 +185,54 @@ class Command(BaseCommand):
             common,
             {"themes": themes},
         )
+
+    def seed_assessments(self):
+        """Pre/post tests (parallel forms) on the public course, and a knowledge
+        check in its connectors-and-dividers lesson, in both languages."""
+        quizzes = seed_quizzes()
+        slug = content.COURSE_FUNDAMENTALS["fr"]["slug"]
+        french = CoursePage.objects.filter(slug=slug, locale=self.fr).first()
+        if french is None:
+            return
+        for course in [french, french.get_translation_or_none(self.en)]:
+            if course is None:
+                continue
+            language = course.locale.language_code
+            if course.pre_test_id is None:
+                course.pre_test = quizzes[("pre", language)]
+                course.post_test = quizzes[("post", language)]
+                course.parallel_forms = True
+                course.save_revision().publish()
+                self.created["course tests"] += 1
+            lesson = next(
+                (
+                    page
+                    for page in LessonPage.objects.descendant_of(course).order_by(
+                        "path"
+                    )
+                    if any(
+                        block["type"] == "sorting_exercise"
+                        and block["value"].get("kind") == "connectors_dividers"
+                        for block in page.body.raw_data
+                    )
+                ),
+                None,
+            )
+            if lesson is not None and not any(
+                block.block_type == "knowledge_check" for block in lesson.body
+            ):
+                check_id = str(
+                    uuid.uuid5(content.BLOCK_NAMESPACE, "knowledge-check-connectors")
+                )
+                lesson.body.append(
+                    (
+                        "knowledge_check",
+                        {"quiz": quizzes[("check", language)]},
+                        check_id,
+                    )
+                )
+                lesson.save_revision().publish()
+                self.created["knowledge checks"] += 1
 
     # --- Snippets, organisations, accounts -----------------------------------------
 
