@@ -1,0 +1,68 @@
+"""Submitting a 50-question attempt runs a bounded number of queries."""
+
+from decimal import Decimal
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+import pytest
+
+from assessments import factories
+from assessments.models import Attempt
+
+pytestmark = pytest.mark.django_db
+
+
+def build_quiz(count):
+    questions = []
+    for n in range(count):
+        if n % 3 == 0:
+            questions.append(factories.single_choice(text=f"<p>Q{n}</p>"))
+        elif n % 3 == 1:
+            questions.append(
+                factories.question(
+                    "truefalse", f"<p>Q{n}</p>", correct_answer_true=True
+                )
+            )
+        else:
+            questions.append(
+                factories.question(
+                    "short", f"<p>Q{n}</p>", [{"text": "Gao", "fraction": Decimal(1)}]
+                )
+            )
+    return factories.quiz_with(questions, title=f"Quiz {count}")
+
+
+def submit_queries(client, quiz):
+    client.post(reverse("assessments:start", args=[quiz.pk]))
+    attempt = Attempt.objects.get(quiz=quiz)
+    data = {"action": "submit"}
+    for row in attempt.questions.all():
+        kind = row.snapshot["type"]
+        if kind == "single":
+            data[f"q{row.position}"] = row.snapshot["choices"][0]["id"]
+        elif kind == "truefalse":
+            data[f"q{row.position}"] = "true"
+        else:
+            data[f"q{row.position}"] = "gao"
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(reverse("assessments:attempt", args=[attempt.pk]), data)
+    assert response.status_code == 302
+    attempt.refresh_from_db()
+    assert attempt.is_submitted
+    return len(ctx.captured_queries)
+
+
+def test_submitting_50_questions_is_bounded(trainee_client):
+    small = submit_queries(trainee_client, build_quiz(5))
+    large = submit_queries(trainee_client, build_quiz(50))
+    assert large == small, (small, large)
+    assert large <= 25
+
+
+def test_starting_50_questions_is_bounded(trainee_client):
+    quiz = build_quiz(50)
+    with CaptureQueriesContext(connection) as ctx:
+        trainee_client.post(reverse("assessments:start", args=[quiz.pk]))
+    assert len(ctx.captured_queries) <= 25
