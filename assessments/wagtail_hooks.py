@@ -1,8 +1,12 @@
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from wagtail import hooks
+from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from . import admin_views
 from .models import Question, QuestionCategory, Quiz, Scenario
 
 
@@ -44,3 +48,44 @@ class AssessmentsGroup(SnippetViewSetGroup):
 
 
 register_snippet(AssessmentsGroup)
+
+
+admin_urlpatterns = [
+    path(
+        "<int:quiz_id>/statistics/",
+        admin_views.quiz_statistics,
+        name="quiz_statistics",
+    ),
+    path(
+        "<int:quiz_id>/export.csv",
+        admin_views.quiz_export_csv,
+        name="quiz_export_csv",
+    ),
+    path(
+        "<int:quiz_id>/export.xlsx",
+        admin_views.quiz_export_xlsx,
+        name="quiz_export_xlsx",
+    ),
+]
+
+
+@hooks.register("register_admin_urls")
+def register_assessments_admin_urls():
+    return [
+        path(
+            "assessments/quiz/",
+            include((admin_urlpatterns, "assessments_admin")),
+        )
+    ]
+
+
+@hooks.register("register_snippet_listing_buttons")
+def quiz_statistics_button(snippet, user, next_url=None):
+    """A "Statistics" entry in the "More" menu of each quiz in the listing."""
+    if isinstance(snippet, Quiz) and admin_views.can_view_results(user):
+        yield Button(
+            _("Statistics"),
+            reverse("assessments_admin:quiz_statistics", args=[snippet.pk]),
+            icon_name="table",
+            priority=15,
+        )
