@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 # empty the database when they end) run after all the others.
 PYTEST_ARGS ?= -n auto --dist load
 
-.PHONY: run test install browser-deps lint format messages compilemessages bench clean
+.PHONY: run test install browser-deps lint format messages compilemessages bench bench-assessments clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,9 @@ compilemessages: install
 ## Benchmarks (production settings, gunicorn, wrk on loopback).
 bench: install
 	$(BIN)/python bench/run.py
+
+bench-assessments: install
+	$(BIN)/python bench/assessments.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles
