@@ -303,4 +303,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # Who exported or read personal data: always kept, whatever LOG_LEVEL says.
+    "loggers": {"kalanso.audit": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }

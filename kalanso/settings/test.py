@@ -30,4 +30,6 @@ WHITENOISE_AUTOREFRESH = True
 # A file (not shared-cache memory) so SQLite's WAL and busy timeout apply when
 # tests race real threads against each other, as a deployed site would.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.environ.get("KALANSO_TEST_DB", str(BASE_DIR / ".test-db.sqlite3"))  # noqa: F405
+    }

@@ -1,0 +1,238 @@
+"""Exports of a quiz's results: one row per submitted attempt, as CSV or XLSX.
+
+Personal columns (full name, e-mail, organisation) are included only for people
+allowed to see personal data (``can_see_personal_data``); everybody else gets a
+pseudonymous participant code, stable for a person across exports and quizzes
+but meaningless without the site's ``SECRET_KEY``.
+
+Rows are read with two ``values_list(...).iterator()`` queries (attempts, and
+their marks), both in attempt order and merged as they stream: no model
+instances, no query per row, memory independent of the number of attempts.
+Text cells are protected against formula injection (CSV and XLSX).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Min
+from django.db.models.fields.json import KT
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+
+from .models import AttemptQuestion, Quiz
+from .statistics import question_key, submitted_attempts, submitted_rows
+
+PERSONAL_DATA_GROUP = "Programme manager"
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def can_see_personal_data(user) -> bool:
+    """Programme managers and superusers may see who took a quiz."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return user.groups.filter(name=PERSONAL_DATA_GROUP).exists()
+
+
+def participant_code(user_id: int) -> str:
+    """A short, stable pseudonym for a person (keyed HMAC of the user id)."""
+    digest = salted_hmac(
+        "kalanso.assessments.exports.participant", str(user_id)
+    ).hexdigest()
+    return f"P-{digest[:10].upper()}"
+
+
+def escape_formula(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula is prefixed with ``'``."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+@dataclass
+class ResultsTable:
+    """What an export contains: column titles, the number of rows (for the
+    audit log) and the rows themselves, produced lazily."""
+
+    header: list[str]
+    row_count: int
+    rows: Iterator[list[Any]]
+    personal: bool
+
+
+def _question_columns(quiz: Quiz) -> list[tuple[int, int, Decimal | None]]:
+    """(question id, column number, mark) of the questions in the submitted
+    attempts, in position order (the question id frozen in the snapshot)."""
+    groups = (
+        submitted_rows(quiz=quiz, first_only=False)
+        .values(key=question_key())
+        .annotate(position=Min("position"), sample=Min("pk"))
+        .order_by("position", "key")
+    )
+    columns = [(g["key"], g["position"], g["sample"]) for g in groups]
+    marks = dict(
+        AttemptQuestion.objects.filter(pk__in=[c[2] for c in columns])
+        .order_by()
+        .values_list("pk", KT("snapshot__mark"))
+    )
+    return [
+        (key, index, _number(Decimal(str(marks.get(sample) or "1"))))
+        for index, (key, _position, sample) in enumerate(columns, start=1)
+    ]
+
+
+def _number(value: Decimal | None) -> Decimal | None:
+    """2.500 → 2.5, 1.000 → 1 (no trailing zeros)."""
+    if value is None:
+        return None
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
+def results_table(*, quiz: Quiz, user) -> ResultsTable:
+    """The results of a quiz as seen by ``user`` (personal data or not)."""
+    personal = can_see_personal_data(user)
+    questions = _question_columns(quiz)
+    attempts = submitted_attempts(quiz=quiz).order_by("pk")
+    row_count = attempts.count()
+
+    header = (
+        [_("Full name"), _("E-mail address"), _("Organisation")]
+        if personal
+        else [_("Participant")]
+    )
+    header += [_("Attempt"), _("Submitted"), _("Score"), _("Percent"), _("Passed")]
+    header += [
+        _("Q%(number)s /%(mark)s") % {"number": index, "mark": mark}
+        for _key, index, mark in questions
+    ]
+    fields = ["pk", "user_id", "number", "submitted_at", "score", "percent", "passed"]
+    if personal:
+        fields += ["user__full_name", "user__email", "user__organisation__name"]
+
+    # Translated now: a streaming response runs the generator after the view,
+    # when the admin user's language is no longer active.
+    yes, no = _("Yes"), _("No")
+
+    def rows() -> Iterator[list[Any]]:
+        marks = (
+            submitted_rows(quiz=quiz, first_only=False)
+            .order_by("attempt_id")
+            .values_list("attempt_id", question_key(), "mark")
+            .iterator(chunk_size=2000)
+        )
+        pending = next(marks, None)
+        for values in attempts.values_list(*fields).iterator(chunk_size=2000):
+            record = dict(zip(fields, values, strict=True))
+            pk = record["pk"]
+            by_question = {}
+            while pending is not None and pending[0] <= pk:
+                if pending[0] == pk:
+                    by_question[pending[1]] = pending[2]
+                pending = next(marks, None)
+            if personal:
+                who = [
+                    record["user__full_name"],
+                    record["user__email"],
+                    record["user__organisation__name"] or "",
+                ]
+            else:
+                who = [participant_code(record["user_id"])]
+            yield [
+                *who,
+                record["number"],
+                timezone.localtime(record["submitted_at"]).replace(
+                    tzinfo=None, microsecond=0
+                )
+                if record["submitted_at"]
+                else None,
+                _number(record["score"]),
+                record["percent"],
+                yes if record["passed"] else no,
+                *(_number(by_question.get(key)) for key, _i, _m in questions),
+            ]
+
+    return ResultsTable(
+        header=header, row_count=row_count, rows=rows(), personal=personal
+    )
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for streaming CSV."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    return escape_formula(value)
+
+
+def csv_lines(table: ResultsTable) -> Iterator[str]:
+    """UTF-8 text lines, starting with a byte-order mark so Excel reads accents."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff"
+    yield writer.writerow([_csv_cell(v) for v in table.header])
+    for row in table.rows:
+        yield writer.writerow([_csv_cell(v) for v in row])
+
+
+def _xlsx_cell(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    return escape_formula(value)
+
+
+def xlsx_bytes(table: ResultsTable, *, title: str = "") -> bytes:
+    """A workbook of one sheet, written in openpyxl's streaming mode."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_sheet_title(title or _("Results")))
+    bold = Font(bold=True)
+    header = []
+    for value in table.header:
+        cell = WriteOnlyCell(sheet, value=escape_formula(value))
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for row in table.rows:
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=_xlsx_cell(value))
+            if isinstance(value, datetime):
+                cell.number_format = "yyyy-mm-dd hh:mm:ss"
+            cells.append(cell)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _sheet_title(title: str) -> str:
+    """Excel forbids []:*?/\\ in sheet titles and allows 31 characters."""
+    cleaned = "".join(" " if c in "[]:*?/\\" else c for c in title).strip()
+    return (cleaned or "Results")[:31]
+
+
+def export_filename(quiz: Quiz, extension: str) -> str:
+    return f"quiz-{quiz.pk}-results.{extension}"
