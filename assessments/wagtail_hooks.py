@@ -2,11 +2,12 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from . import admin_views
+from . import admin_views, import_views
 from .models import Question, QuestionCategory, Quiz, Scenario
 
 
@@ -75,8 +76,33 @@ def register_assessments_admin_urls():
         path(
             "assessments/quiz/",
             include((admin_urlpatterns, "assessments_admin")),
-        )
+        ),
+        path(
+            "assessments/questions/import/",
+            import_views.import_questions_view,
+            name="assessments_import_questions",
+        ),
+        path(
+            "assessments/questions/export/",
+            import_views.export_questions_view,
+            name="assessments_export_questions",
+        ),
     ]
+
+
+class ImportQuestionsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("assessments.add_question")
+
+
+@hooks.register("register_admin_menu_item")
+def register_import_menu_item():
+    return ImportQuestionsMenuItem(
+        _("Import questions"),
+        reverse("assessments_import_questions"),
+        icon_name="upload",
+        order=260,
+    )
 
 
 @hooks.register("register_snippet_listing_buttons")

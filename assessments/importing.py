@@ -1,0 +1,209 @@
+"""Questions in and out of the bank through the interchange formats (GIFT,
+Aiken). Imports are all-or-nothing: any problem, and nothing is written."""
+
+import html
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.html import linebreaks, strip_tags
+from django.utils.translation import gettext as _
+
+from kalanso.sanitize import clean_html
+
+from . import aiken, gift
+from .interchange import (
+    Choice,
+    InterchangeError,
+    NumericAnswer,
+    Pair,
+    Question,
+    ShortAnswer,
+)
+from .models import Answer, QuestionCategory
+from .models import Question as BankQuestion
+
+PARSERS = {"gift": gift.parse_gift, "aiken": aiken.parse_aiken}
+EXPORTERS = {"gift": gift.export_gift, "aiken": aiken.export_aiken}
+SUPPORTED_TYPES = {"single", "multiple", "truefalse", "short", "numerical", "matching"}
+MAX_ANSWER = 1000
+
+
+def parse(text: str, file_format: str) -> list[Question]:
+    """Parse and check that every question fits the bank; raises InterchangeError."""
+    questions = PARSERS[file_format](text)
+    errors = []
+    for question in questions:
+        if question.type not in SUPPORTED_TYPES:
+            errors.append(
+                (
+                    question.line,
+                    _("Questions of type “%(type)s” are not supported by the bank.")
+                    % {"type": question.type},
+                )
+            )
+        texts = [c.text for c in question.choices] + [
+            a.text for a in question.short_answers
+        ]
+        texts += [p.prompt for p in question.pairs] + [p.answer for p in question.pairs]
+        if any(len(t) > MAX_ANSWER for t in texts):
+            errors.append(
+                (
+                    question.line,
+                    _("An answer is longer than %(max)s characters.")
+                    % {"max": MAX_ANSWER},
+                )
+            )
+        if question.type == "matching" and any(not p.prompt for p in question.pairs):
+            errors.append(
+                (
+                    question.line,
+                    _("Extra matching answers without a question are not supported."),
+                )
+            )
+    if errors:
+        raise InterchangeError(errors)
+    if not questions:
+        raise InterchangeError([(1, _("The file contains no question."))])
+    return questions
+
+
+def _to_html(text: str, text_format: str) -> str:
+    """GIFT texts as sanitised HTML: [html] and Moodle's auto-format may hold
+    tags (kept through the allow-list); [plain] and [markdown] are text."""
+    if text_format == "html":
+        return clean_html(text)
+    if text_format == "moodle":
+        return clean_html(linebreaks(text))
+    return linebreaks(html.escape(text))
+
+
+@transaction.atomic
+def import_questions(
+    questions: list[Question], *, default_category: QuestionCategory, language: str
+) -> list[BankQuestion]:
+    """Write parsed questions to the bank in one transaction."""
+    created = []
+    categories = {}
+    for item in questions:
+        category = default_category
+        if item.category:
+            name = (
+                item.category.rstrip("/").rsplit("/", 1)[-1].strip()[:200]
+                or default_category.name
+            )
+            if name not in categories:
+                categories[name] = QuestionCategory.objects.get_or_create(name=name)[0]
+            category = categories[name]
+        question = BankQuestion(
+            type=item.type,
+            name=item.name[:255],
+            text=_to_html(item.text, item.text_format),
+            general_feedback=_to_html(item.general_feedback, item.text_format)
+            if item.general_feedback
+            else "",
+            category=category,
+            language=language,
+        )
+        answers = []
+        if item.type in ("single", "multiple"):
+            answers = [
+                Answer(text=c.text, fraction=c.fraction, feedback=c.feedback[:1000])
+                for c in item.choices
+            ]
+        elif item.type == "truefalse":
+            question.correct_answer_true = bool(item.correct)
+            question.feedback_true = item.feedback_true[:500]
+            question.feedback_false = item.feedback_false[:500]
+        elif item.type == "short":
+            answers = [
+                Answer(text=a.text, fraction=a.fraction, feedback=a.feedback[:1000])
+                for a in item.short_answers
+            ]
+        elif item.type == "numerical":
+            answers = [
+                Answer(
+                    number=a.value,
+                    tolerance=a.tolerance,
+                    minimum=a.minimum,
+                    maximum=a.maximum,
+                    fraction=a.fraction,
+                    feedback=a.feedback[:1000],
+                )
+                for a in item.numeric_answers
+            ]
+        elif item.type == "matching":
+            answers = [Answer(text=p.prompt, match=p.answer) for p in item.pairs]
+        for order, answer in enumerate(answers):
+            answer.sort_order = order
+        question.answers = answers
+        question.save()
+        created.append(question)
+    return created
+
+
+def _plain(value: str) -> str:
+    return html.unescape(strip_tags(value or "")).strip()
+
+
+def to_interchange(question: BankQuestion) -> Question:
+    """A bank question as interchange data (HTML texts, for export)."""
+    answers = list(question.answers.all())
+    item = Question(
+        type=question.type if question.type != "ordering" else "description",
+        text=question.text,
+        name=question.name,
+        general_feedback=question.general_feedback,
+        category=question.category.name,
+        text_format="html",
+    )
+    if question.type in ("single", "multiple"):
+        item.choices = [
+            Choice(text=a.text, fraction=Decimal(a.fraction), feedback=a.feedback)
+            for a in answers
+        ]
+    elif question.type == "truefalse":
+        item.correct = question.correct_answer_true
+        item.feedback_true, item.feedback_false = (
+            question.feedback_true,
+            question.feedback_false,
+        )
+    elif question.type == "short":
+        item.short_answers = [
+            ShortAnswer(text=a.text, fraction=Decimal(a.fraction), feedback=a.feedback)
+            for a in answers
+        ]
+    elif question.type == "numerical":
+        item.numeric_answers = [
+            NumericAnswer(
+                value=a.number,
+                tolerance=a.tolerance or Decimal(0),
+                minimum=a.minimum,
+                maximum=a.maximum,
+                fraction=Decimal(a.fraction),
+                feedback=a.feedback,
+            )
+            for a in answers
+        ]
+    elif question.type == "matching":
+        item.pairs = [Pair(prompt=a.text, answer=a.match) for a in answers]
+    return item
+
+
+def export_questions(questions, file_format: str) -> str:
+    """GIFT or Aiken text of bank questions; raises InterchangeError for what the
+    format cannot express (e.g. ordering questions in GIFT)."""
+    items, errors = [], []
+    for position, question in enumerate(questions, start=1):
+        if question.type == "ordering":
+            errors.append(
+                (position, _("Ordering questions cannot be written in this format."))
+            )
+            continue
+        item = to_interchange(question)
+        if file_format == "aiken":
+            item.text = _plain(item.text)
+            item.text_format = "plain"
+        items.append(item)
+    if errors:
+        raise InterchangeError(errors)
+    return EXPORTERS[file_format](items)
