@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import pdf_views, views
 
 app_name = "assessments"
 
@@ -10,4 +10,7 @@ urlpatterns = [
     path("<int:quiz_id>/check/", views.knowledge_check_submit, name="knowledge_check"),
     path("attempt/<int:attempt_id>/", views.attempt_view, name="attempt"),
     path("attempt/<int:attempt_id>/review/", views.attempt_review, name="review"),
+    # Printable paper tests: for trainers in places without connectivity, who
+    # are not Wagtail admin users, so served on the site rather than the admin.
+    *pdf_views.urlpatterns,
 ]

@@ -115,3 +115,21 @@ def quiz_statistics_button(snippet, user, next_url=None):
             icon_name="table",
             priority=15,
         )
+        yield Button(
+            _("Printable test (PDF)"),
+            reverse("assessments:assessments_quiz_paper", args=[snippet.pk]),
+            icon_name="doc-full",
+            priority=16,
+        )
+        yield Button(
+            _("Answer key (PDF)"),
+            reverse("assessments:assessments_quiz_answer_key", args=[snippet.pk]),
+            icon_name="key",
+            priority=17,
+        )
+        yield Button(
+            _("Export questions (GIFT)"),
+            reverse("assessments_export_questions") + f"?quiz={snippet.pk}&format=gift",
+            icon_name="download",
+            priority=18,
+        )
