@@ -75,6 +75,7 @@ from reportlab.platypus import (
 )
 
 from .models import Answer, Question, Quiz
+from .services import draw_questions
 
 logger = logging.getLogger(__name__)
 
@@ -343,30 +344,6 @@ class Paper:
     reference: str
 
 
-def _draw(quiz: Quiz, rng: random.Random) -> list[Question]:
-    """As assessments.services._draw_questions, without shuffling questions."""
-    chosen, taken = [], set()
-    slots = quiz.slots.select_related("question__scenario").order_by("sort_order", "pk")
-    for slot in slots:
-        if slot.question_id:
-            if slot.question_id not in taken:
-                chosen.append(slot.question)
-                taken.add(slot.question_id)
-            continue
-        pool = Question.objects.exclude(pk__in=taken)
-        if slot.random_category_id:
-            pool = pool.filter(category_id=slot.random_category_id)
-        if slot.random_tag:
-            pool = pool.filter(tags__name__iexact=slot.random_tag)
-        ids = sorted(set(pool.values_list("pk", flat=True)))
-        picked = rng.sample(ids, min(slot.random_count, len(ids)))
-        found = Question.objects.select_related("scenario").in_bulk(picked)
-        for pk in picked:
-            chosen.append(found[pk])
-            taken.add(pk)
-    return chosen
-
-
 def _shuffled(values: list, rng: random.Random) -> list:
     """Shuffled, and never left in the original order (that would give the
     answer away) when another order exists."""
@@ -451,7 +428,7 @@ def build_paper(*, quiz: Quiz, variant_seed: int | None = None) -> Paper:
     given quiz, seed and state of the question bank."""
     seed = DEFAULT_SEED if variant_seed is None else int(variant_seed)
     rng = random.Random(seed)
-    questions = _draw(quiz, rng)
+    questions = draw_questions(quiz, rng, shuffle=False)
     answers = {}
     for answer in Answer.objects.filter(question__in=questions).order_by(
         "sort_order", "pk"

@@ -23,12 +23,15 @@ class AttemptError(Exception):
     """A rule of the quiz forbids the action; the message is for the trainee."""
 
 
-def _draw_questions(quiz: Quiz, rng: random.Random) -> list[Question]:
-    """Fixed questions in order and random draws, frozen at the start."""
+def draw_questions(
+    quiz: Quiz, rng: random.Random, *, shuffle: bool = True
+) -> list[Question]:
+    """Fixed questions in slot order and random draws (frozen at the start of an
+    attempt, or printed on a paper variant). `shuffle` applies the quiz's
+    "shuffle questions" setting."""
     chosen, taken = [], set()
-    for slot in quiz.slots.select_related("question", "random_category").order_by(
-        "sort_order"
-    ):
+    slots = quiz.slots.select_related("question__scenario", "random_category")
+    for slot in slots.order_by("sort_order", "pk"):
         if slot.question_id:
             if slot.question_id not in taken:
                 chosen.append(slot.question)
@@ -41,11 +44,11 @@ def _draw_questions(quiz: Quiz, rng: random.Random) -> list[Question]:
             pool = pool.filter(tags__name__iexact=slot.random_tag)
         ids = sorted(set(pool.values_list("pk", flat=True)))
         picked = rng.sample(ids, min(slot.random_count, len(ids)))
-        picked_questions = {q.pk: q for q in Question.objects.filter(pk__in=picked)}
+        found = Question.objects.select_related("scenario").in_bulk(picked)
         for pk in picked:
-            chosen.append(picked_questions[pk])
+            chosen.append(found[pk])
             taken.add(pk)
-    if quiz.shuffle_questions:
+    if shuffle and quiz.shuffle_questions:
         rng.shuffle(chosen)
     return chosen
 
@@ -84,7 +87,7 @@ def attempt_start(*, quiz: Quiz, user, now=None, seed=None) -> Attempt:
     if quiz.attempts_allowed and done["n"] >= quiz.attempts_allowed:
         raise AttemptError(_("You have used all the attempts allowed for this quiz."))
     rng = random.Random(seed)
-    questions = _draw_questions(quiz, rng)
+    questions = draw_questions(quiz, rng)
     answers = {}
     for answer in Answer.objects.filter(question__in=questions).order_by(
         "sort_order", "pk"
