@@ -95,8 +95,12 @@ def submitted_rows(
 
 
 def question_key():
-    """The question id frozen in the snapshot, as an integer column."""
-    return Cast(KT("snapshot__question_id"), BigIntegerField())
+    """The attempt row's question: the indexed foreign key, or — for a question
+    since deleted from the bank — the id frozen in the snapshot (SQL's COALESCE
+    only reads the JSON for those rows)."""
+    return Coalesce(
+        F("question_id"), Cast(KT("snapshot__question_id"), BigIntegerField())
+    )
 
 
 def _float(expression) -> Cast:
