@@ -181,7 +181,11 @@ class CourseProgress:
         return self.outline.lessons[0] if self.outline.lessons else None
 
 
-def course_progress(*, user, course: CoursePage, outline: Outline) -> CourseProgress:
+def course_progress(
+    *, user, course: CoursePage, outline: Outline, with_tests: bool = True
+) -> CourseProgress:
+    """The trainee's progress; ``with_tests`` adds the pre/post-test results
+    (the course page shows them, a lesson page does not need them)."""
     enrolment = (
         Enrolment.objects.filter(user=user, course_key=course.translation_key)
         .select_related("last_lesson")
@@ -191,6 +195,7 @@ def course_progress(*, user, course: CoursePage, outline: Outline) -> CourseProg
             "completed_at",
             "enrolled_at",
             "last_accessed_at",
+            "reversed_forms",
             "last_lesson__translation_key",
         )
         .first()
@@ -203,7 +208,7 @@ def course_progress(*, user, course: CoursePage, outline: Outline) -> CourseProg
     progress = CourseProgress(
         enrolment=enrolment, completed_keys=completed, outline=outline
     )
-    pre_id, post_id = course.test_ids_for(enrolment)
+    pre_id, post_id = course.test_ids_for(enrolment) if with_tests else (None, None)
     if pre_id or post_id:
         from assessments.models import Attempt, Quiz
 
@@ -388,7 +393,9 @@ def lesson_context(*, lesson: LessonPage, course: CoursePage, request) -> dict:
     user = request.user
     reflections = {}
     if user.is_authenticated:
-        progress = course_progress(user=user, course=course, outline=outline)
+        progress = course_progress(
+            user=user, course=course, outline=outline, with_tests=False
+        )
         context["progress"] = progress
         context["lesson_done"] = lesson.translation_key in progress.completed_keys
         if progress.enrolled:
