@@ -304,5 +304,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     # Who exported or read personal data: always kept, whatever LOG_LEVEL says.
-    "loggers": {"kalanso.audit": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        "kalanso.audit": {"handlers": ["console"], "level": "INFO", "propagate": False}
+    },
 }

@@ -142,4 +142,6 @@ def test_demo_course_has_tests_and_a_knowledge_check():
         assert course.pre_test and course.post_test and course.parallel_forms
         assert course.pre_test.language == course.locale.language_code
         lessons = LessonPage.objects.descendant_of(course)
-        assert any(b.block_type == "knowledge_check" for lesson in lessons for b in lesson.body)
+        assert any(
+            b.block_type == "knowledge_check" for lesson in lessons for b in lesson.body
+        )

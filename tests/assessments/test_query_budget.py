@@ -55,7 +55,9 @@ def submit_queries(client, quiz):
 
 
 def test_submitting_50_questions_is_bounded(trainee_client):
-    submit_queries(trainee_client, build_quiz(2))  # process-wide caches, as in a running server
+    submit_queries(
+        trainee_client, build_quiz(2)
+    )  # process-wide caches, as in a running server
     small = submit_queries(trainee_client, build_quiz(5))
     large = submit_queries(trainee_client, build_quiz(50))
     assert large == small, (small, large)
