@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -28,6 +28,13 @@ def _own_attempt(request, attempt_id):
     if attempt.user_id != request.user.pk:
         raise PermissionDenied
     return attempt
+
+
+def _with_next(url, next_url, **params):
+    """``url`` with its query string (the page to go back to, encoded)."""
+    if next_url:
+        params["next"] = next_url
+    return f"{url}?{urlencode(params)}" if params else url
 
 
 def _safe_next(request, fallback):
@@ -77,7 +84,7 @@ def quiz_start(request, quiz_id):
         return redirect("assessments:quiz", quiz_id=quiz.pk)
     url = reverse("assessments:attempt", args=[attempt.pk])
     next_url = _safe_next(request, "")
-    return redirect(f"{url}?next={next_url}" if next_url else url)
+    return redirect(_with_next(url, next_url))
 
 
 @never_cache
@@ -108,13 +115,13 @@ def attempt_view(request, attempt_id):
         if action == "submit" or is_overdue(attempt):
             attempt_submit(attempt=attempt)
             target = reverse("assessments:review", args=[attempt.pk])
-            return redirect(f"{target}?next={next_url}" if next_url else target)
+            return redirect(_with_next(target, next_url))
         if per_page and action in ("next", "previous"):
             page = page + 1 if action == "next" else page - 1
         else:
             messages.success(request, _("Your answers have been saved."))
-        target = f"{reverse('assessments:attempt', args=[attempt.pk])}?page={page}"
-        return redirect(f"{target}&next={next_url}" if next_url else target)
+        target = reverse("assessments:attempt", args=[attempt.pk])
+        return redirect(_with_next(target, next_url, page=page))
     remaining = None
     if attempt.deadline:
         remaining = max(
