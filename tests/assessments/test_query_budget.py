@@ -41,7 +41,11 @@ def submit_queries(client, quiz):
     for row in attempt.questions.all():
         kind = row.snapshot["type"]
         if kind == "single":
-            data[f"q{row.position}"] = row.snapshot["choices"][0]["id"]
+            # Always the right option: whether the attempt passes must not
+            # depend on the shuffled order (a pass runs the course-completion check).
+            data[f"q{row.position}"] = next(
+                c["id"] for c in row.snapshot["choices"] if Decimal(c["fraction"]) == 1
+            )
         elif kind == "truefalse":
             data[f"q{row.position}"] = "true"
         else:
@@ -51,7 +55,7 @@ def submit_queries(client, quiz):
     assert response.status_code == 302
     attempt.refresh_from_db()
     assert attempt.is_submitted
-    return len(ctx.captured_queries)
+    return [q["sql"][:90] for q in ctx.captured_queries]
 
 
 def test_submitting_50_questions_is_bounded(trainee_client):
@@ -60,8 +64,8 @@ def test_submitting_50_questions_is_bounded(trainee_client):
     )  # process-wide caches, as in a running server
     small = submit_queries(trainee_client, build_quiz(5))
     large = submit_queries(trainee_client, build_quiz(50))
-    assert large == small, (small, large)
-    assert large <= 25
+    assert len(large) == len(small), "\n".join(["small:", *small, "large:", *large])
+    assert len(large) <= 25
 
 
 def test_starting_50_questions_is_bounded(trainee_client):
