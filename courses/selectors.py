@@ -210,18 +210,14 @@ def course_progress(
     )
     pre_id, post_id = course.test_ids_for(enrolment) if with_tests else (None, None)
     if pre_id or post_id:
-        from assessments.models import Attempt, Quiz
+        from assessments.models import Quiz
 
         quizzes = Quiz.objects.in_bulk([i for i in (pre_id, post_id) if i])
         progress.pre_test, progress.post_test = (
             quizzes.get(pre_id),
             quizzes.get(post_id),
         )
-        best = {}
-        for attempt in Attempt.objects.filter(
-            user=user, quiz_id__in=list(quizzes), state=Attempt.State.SUBMITTED
-        ).order_by("-percent", "-submitted_at"):
-            best.setdefault(attempt.quiz_id, attempt)
+        best = best_attempts(user=user, quiz_ids=quizzes)
         progress.pre_attempt, progress.post_attempt = (
             best.get(pre_id),
             best.get(post_id),
@@ -282,6 +278,9 @@ class LearningRow:
     total: int
     done: int
     resume_url: str | None
+    has_post_test: bool = False
+    pre_attempt: object = None  # best submitted assessments.Attempt
+    post_attempt: object = None
 
     @property
     def percent(self):
@@ -289,7 +288,17 @@ class LearningRow:
 
     @property
     def is_complete(self):
-        return self.total > 0 and self.done >= self.total
+        """The course's rule: every lesson, and the post-test passed if there is one."""
+        post_passed = not self.has_post_test or bool(
+            self.post_attempt and self.post_attempt.passed
+        )
+        return self.total > 0 and self.done >= self.total and post_passed
+
+    @property
+    def gain(self):
+        from assessments.selectors import knowledge_gain
+
+        return knowledge_gain(pre=self.pre_attempt, post=self.post_attempt)
 
 
 def my_learning(*, user, request=None) -> list[LearningRow]:
@@ -336,8 +345,13 @@ def my_learning(*, user, request=None) -> list[LearningRow]:
         user=user, course_key__in=keys
     ).values_list("course_key", "lesson_key"):
         done.setdefault(course_key, set()).add(lesson_key)
+    tests = {e.pk: courses[e.course_key].test_ids_for(e) for e in enrolments}
+    best = best_attempts(
+        user=user, quiz_ids={i for pair in tests.values() for i in pair if i}
+    )
     rows = []
     for enrolment in enrolments:
+        pre_id, post_id = tests[enrolment.pk]
         lessons = lessons_by_course.get(enrolment.course_key, [])
         finished = done.get(enrolment.course_key, set())
         last_key = (
@@ -358,9 +372,25 @@ def my_learning(*, user, request=None) -> list[LearningRow]:
                 total=len(lessons),
                 done=sum(1 for x in lessons if x.translation_key in finished),
                 resume_url=resume.get_url(request) if resume else None,
+                has_post_test=post_id is not None,
+                pre_attempt=best.get(pre_id),
+                post_attempt=best.get(post_id),
             )
         )
     return rows
+
+
+def best_attempts(*, user, quiz_ids) -> dict:
+    """The best submitted attempt of the user for each quiz, in one query."""
+    from assessments.models import Attempt
+
+    best = {}
+    if quiz_ids:
+        for attempt in Attempt.objects.filter(
+            user=user, quiz_id__in=list(quiz_ids), state=Attempt.State.SUBMITTED
+        ).order_by("-percent", "-submitted_at"):
+            best.setdefault(attempt.quiz_id, attempt)
+    return best
 
 
 def lesson_context(*, lesson: LessonPage, course: CoursePage, request) -> dict:

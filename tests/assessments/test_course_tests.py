@@ -145,3 +145,21 @@ def test_demo_course_has_tests_and_a_knowledge_check():
         assert any(
             b.block_type == "knowledge_check" for lesson in lessons for b in lesson.body
         )
+
+
+def test_my_learning_follows_the_completion_rule_and_shows_the_gain(
+    trainee_client, course_with_tests, lessons
+):
+    course = course_with_tests
+    trainee_client.post(reverse("courses:enrol", args=[course.pk]))
+    take(trainee_client, course.pre_test, right=2)
+    for lesson in lessons:
+        trainee_client.post(reverse("courses:complete_lesson", args=[lesson.pk]))
+    response = trainee_client.get(reverse("courses:my_learning"))
+    assert [row.course.pk for row in response.context["in_progress"]] == [course.pk]
+    assert response.context["completed"] == []
+    take(trainee_client, course.post_test, right=4)
+    response = trainee_client.get(reverse("courses:my_learning"))
+    assert [row.course.pk for row in response.context["completed"]] == [course.pk]
+    html = response.content.decode()
+    assert 'class="gain"' in html and "50" in html  # 100 % - 50 %
