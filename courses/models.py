@@ -25,12 +25,13 @@ from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from kalanso.bilingual import BilingualNameMixin
 from kalanso.pages import CachedViewRestrictionsMixin
 
 from .blocks import LessonBodyBlock
 
 
-class Audience(models.Model):
+class Audience(BilingualNameMixin, models.Model):
     """Who a course is written for (loaded by a data migration)."""
 
     code = models.SlugField(_("code"), unique=True)
@@ -44,10 +45,10 @@ class Audience(models.Model):
         verbose_name_plural = _("audiences")
 
     def __str__(self):
-        return self.name_en if (get_language() or "fr").startswith("en") else self.name
+        return self.localized_name
 
 
-class Theme(models.Model):
+class Theme(BilingualNameMixin, models.Model):
     """A theme of the resource library (loaded by a data migration)."""
 
     code = models.SlugField(_("code"), unique=True)
@@ -60,7 +61,7 @@ class Theme(models.Model):
         verbose_name_plural = _("themes")
 
     def __str__(self):
-        return self.name_en if (get_language() or "fr").startswith("en") else self.name
+        return self.localized_name
 
 
 @register_snippet

@@ -7,11 +7,12 @@ from django.contrib.auth.models import (
 )
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from kalanso.bilingual import BilingualNameMixin
 
-class Region(models.Model):
+
+class Region(BilingualNameMixin, models.Model):
     """A region of work: Mali's regions, the Bamako district, or outside Mali.
 
     Loaded by a data migration (ISO 3166-2:ML codes) so that places are data,
@@ -31,10 +32,6 @@ class Region(models.Model):
 
     def __str__(self):
         return self.localized_name
-
-    @property
-    def localized_name(self):
-        return self.name_en if (get_language() or "fr").startswith("en") else self.name
 
 
 class Organisation(models.Model):

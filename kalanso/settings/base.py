@@ -295,8 +295,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"  # the Wagtail admin allows its own preview frame
 
-# Kalanso
-KALANSO_CONFIRMATION_MAX_AGE = 3 * 24 * 3600  # e-mail confirmation links, seconds
+# E-mail confirmation and password-reset links stay valid for three days.
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 
 LOGGING = {
     "version": 1,
