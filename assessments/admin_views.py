@@ -7,8 +7,6 @@ exports are for programme managers and superusers only, and every export of
 personal data is written to the ``kalanso.audit`` log.
 """
 
-import logging
-
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
@@ -20,10 +18,10 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 
+from kalanso.accounts import audit
+
 from . import exports, statistics
 from .models import Quiz
-
-audit_log = logging.getLogger("kalanso.audit")
 
 QUIZ_PERMISSIONS = ("assessments.view_quiz", "assessments.change_quiz")
 
@@ -162,19 +160,12 @@ def _export(request, quiz_id: int, file_format: str):
     quiz = _quiz_for(request, quiz_id)
     table = exports.results_table(quiz=quiz, user=request.user)
     if table.personal:
-        audit_log.info(
-            "Personal data exported: user=%s quiz=%s rows=%s format=%s",
-            request.user.pk,
-            quiz.pk,
-            table.row_count,
-            file_format,
-            extra={
-                "action": "export_personal_data",
-                "user_id": request.user.pk,
-                "quiz_id": quiz.pk,
-                "row_count": table.row_count,
-                "file_format": file_format,
-            },
+        audit.record(
+            request.user,
+            "export_personal_data",
+            quiz,
+            rows=table.row_count,
+            file_format=file_format,
         )
     return quiz, table
 

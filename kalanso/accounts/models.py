@@ -175,3 +175,36 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def last_name(self):
         return ""
+
+
+class AuditEntry(models.Model):
+    """Who read or exported personal data, who changed a level or revoked a
+    credential. Written through :func:`kalanso.accounts.audit.record`.
+
+    The entry keeps the actor's name as text so that it survives the erasure
+    of the account; the target is named by type and id, never by personal data.
+    """
+
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("who"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("who (as recorded)"), max_length=200, blank=True)
+    action = models.CharField(_("action"), max_length=60, db_index=True)
+    target_type = models.CharField(_("target type"), max_length=60, blank=True)
+    target_id = models.CharField(_("target id"), max_length=60, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"

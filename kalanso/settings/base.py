@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "kalanso.search.apps.SearchConfig",
     "assessments.apps.AssessmentsConfig",
     "courses.apps.CoursesConfig",
+    "trainers.apps.TrainersConfig",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
