@@ -10,6 +10,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from kalanso.search import views as search_views
+from trainers.views.participants import feedback_short
 
 
 @never_cache
@@ -19,6 +20,8 @@ def healthz(request):
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # The short feedback link trainers show at the end of a session (QR code).
+    path("f/<str:token>", feedback_short, name="feedback_short"),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
@@ -34,6 +37,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("kalanso.accounts.urls")),
     path("learn/", include("courses.urls")),
     path("quiz/", include("assessments.urls")),
+    path("trainers/", include("trainers.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -1,0 +1,3 @@
+"""Views: pool (to be written)."""
+
+urlpatterns = []

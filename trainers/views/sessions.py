@@ -1,0 +1,3 @@
+"""Views: sessions (to be written)."""
+
+urlpatterns = []
