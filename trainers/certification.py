@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -130,9 +131,10 @@ def sync_groups(profile: TrainerProfile) -> None:
             user.groups.add(groups[name])
         else:
             user.groups.remove(groups[name])
-    # Django caches permissions on the user object.
-    for cache in ("_perm_cache", "_group_perm_cache", "_user_perm_cache"):
-        user.__dict__.pop(cache, None)
+    # Django caches permissions on the user object; the navigation caches links.
+    for attribute in ("_perm_cache", "_group_perm_cache", "_user_perm_cache"):
+        user.__dict__.pop(attribute, None)
+    cache.delete(f"nav-links:{user.pk}")
 
 
 def _locked(profile: TrainerProfile) -> TrainerProfile:
