@@ -21,8 +21,9 @@ SAVE_OPTIONS = {
 }
 
 
-def strip_metadata(uploaded):
-    """Return a new uploaded file with the same picture and no metadata."""
+def strip_metadata(uploaded, max_side=None):
+    """Return a new uploaded file with the same picture and no metadata,
+    downscaled to ``max_side`` pixels on its long side when given."""
     uploaded.seek(0)
     with Image.open(uploaded) as image:
         image_format = image.format
@@ -36,6 +37,8 @@ def strip_metadata(uploaded):
         clean = ImageOps.exif_transpose(image)
         if clean is image:
             clean = image.copy()
+        if max_side and max(clean.size) > max_side:
+            clean.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
         clean.info.clear()
         if image_format == "JPEG" and clean.mode not in ("RGB", "L", "CMYK"):
             clean = clean.convert("RGB")

@@ -25,6 +25,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("", include("certificates.urls_public")),
 ]
 
 if settings.DEBUG:
@@ -38,6 +39,7 @@ urlpatterns += i18n_patterns(
     path("learn/", include("courses.urls")),
     path("quiz/", include("assessments.urls")),
     path("trainers/", include("trainers.urls")),
+    path("certificates/", include("certificates.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "assessments.apps.AssessmentsConfig",
     "courses.apps.CoursesConfig",
     "trainers.apps.TrainersConfig",
+    "certificates.apps.CertificatesConfig",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
