@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 # empty the database when they end) run after all the others.
 PYTEST_ARGS ?= -n auto --dist load
 
-.PHONY: run test install browser-deps lint format messages compilemessages bench bench-assessments clean
+.PHONY: run test install browser-deps lint format messages compilemessages bench bench-assessments bench-cascade clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,11 @@ bench: install
 
 bench-assessments: install
 	$(BIN)/python bench/assessments.py
+
+# Lineage over 100,000 participants on PostgreSQL (DATABASE_URL, by default
+# postgres://postgres@127.0.0.1:5432/kalanso_bench, dropped and rebuilt).
+bench-cascade: install
+	$(BIN)/python bench/cascade.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles

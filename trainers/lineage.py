@@ -53,11 +53,16 @@ def _tree_cte(anchor: str) -> str:
 
 
 def _root_anchor():
-    return f"SELECT user_id, NULL, 1 FROM {_tables()['profile']} WHERE trained_in_id IS NULL"
+    # PostgreSQL types a recursive CTE from its anchor: the casts make the
+    # anchor's columns bigint, like the recursive term's (user ids are bigint).
+    return (
+        f"SELECT user_id, CAST(NULL AS BIGINT), 1 FROM {_tables()['profile']} "
+        "WHERE trained_in_id IS NULL"
+    )
 
 
 def _user_anchor():
-    return "SELECT %s, NULL, 0"
+    return "SELECT CAST(%s AS BIGINT), CAST(NULL AS BIGINT), 0"
 
 
 def descendants(user_id: int) -> dict[int, int]:
@@ -81,7 +86,7 @@ def generation_of(user_id: int) -> int | None:
     t = _tables()
     sql = f"""
         WITH RECURSIVE up(user_id, depth) AS (
-            SELECT %s, 0
+            SELECT CAST(%s AS BIGINT), 0
             UNION ALL
             SELECT s.lead_trainer_id, up.depth + 1
             FROM up
@@ -166,7 +171,7 @@ def cascade(user: User | None = None) -> Cascade:
         cte, params = _tree_cte(_user_anchor()), [user.pk]
         offset = generation_of(user.pk) or 1
     statuses = ", ".join(["%s"] * len(COUNTED_STATUSES))
-    counted = [*params, *COUNTED_STATUSES, Participant.State.REGISTERED]
+    counted = [*params, Participant.State.REGISTERED, *COUNTED_STATUSES]
     with connection.cursor() as cursor:
         cursor.execute(cte + "SELECT user_id, parent_id, depth FROM tree", params)
         nodes = cursor.fetchall()
@@ -177,8 +182,9 @@ def cascade(user: User | None = None) -> Cascade:
                    SUM(CASE WHEN pt.sex = 'f' THEN 1 ELSE 0 END)
             FROM tree
             JOIN {t["session"]} s ON s.lead_trainer_id = tree.user_id
-            JOIN {t["participant"]} pt ON pt.session_id = s.id
-            WHERE s.status IN ({statuses}) AND pt.state = %s
+            LEFT JOIN {t["participant"]} pt
+                ON pt.session_id = s.id AND pt.state = %s
+            WHERE s.status IN ({statuses})
             GROUP BY tree.depth
             """,
             counted,
