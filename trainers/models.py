@@ -524,6 +524,13 @@ class Feedback(models.Model):
         return f"{self.session} {self.satisfaction}/5"
 
 
+def private_storage():
+    """Storage that the web server never serves (see ``STORAGES["private"]``)."""
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
 def session_photo_path(instance, filename):
     # A random name: the uploaded file name may carry a place or a person.
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
@@ -536,7 +543,9 @@ class SessionPhoto(models.Model):
     session = models.ForeignKey(
         CascadeSession, on_delete=models.CASCADE, related_name="photos"
     )
-    image = models.ImageField(_("photo"), upload_to=session_photo_path)
+    image = models.ImageField(
+        _("photo"), upload_to=session_photo_path, storage=private_storage
+    )
     alt_text = models.CharField(
         _("description (alternative text)"),
         max_length=250,

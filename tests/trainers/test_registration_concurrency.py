@@ -1,0 +1,88 @@
+"""Fifty people racing for twenty seats, with real threads and one database
+connection each: exactly twenty seats taken, thirty waiting, no duplicate —
+on SQLite and on PostgreSQL."""
+
+import threading
+
+from django.db import connection
+
+import pytest
+
+from courses.factories import course_with_lessons, user_with_role
+from trainers import factories, registration
+from trainers.models import Participant
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def race(workers):
+    barrier = threading.Barrier(len(workers))
+    errors = []
+    results = []
+
+    def run(worker):
+        try:
+            barrier.wait(timeout=30)
+            results.append(worker())
+        except Exception as error:  # noqa: BLE001 - collected and asserted below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    pool = [threading.Thread(target=run, args=(worker,)) for worker in workers]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in pool)
+    return results, errors
+
+
+@pytest.fixture
+def session():
+    course = course_with_lessons(lessons=1)
+    lead = factories.trainer("lead-race@example.org")
+    return factories.session(course, lead, capacity=20)
+
+
+def test_fifty_people_for_twenty_seats(session):
+    people = [user_with_role(f"racer{i}@example.org", "Trainee") for i in range(50)]
+    workers = [
+        (lambda user=user: registration.self_register(session, user).state)
+        for user in people
+    ]
+    results, errors = race(workers)
+    assert errors == []
+    assert sorted(results).count("registered") == 20
+    assert sorted(results).count("waitlisted") == 30
+    rows = Participant.objects.filter(session=session)
+    assert rows.count() == 50
+    assert rows.values("user").distinct().count() == 50
+    assert rows.filter(state="registered").count() == 20
+    assert rows.filter(state="waitlisted").count() == 30
+
+
+def test_the_same_person_signing_up_ten_times_at_once(session):
+    user = user_with_role("impatient@example.org", "Trainee")
+    workers = [lambda: registration.self_register(session, user).pk] * 10
+    results, errors = race(workers)
+    assert errors == []
+    assert len(set(results)) == 1
+    assert Participant.objects.filter(session=session, user=user).count() == 1
+
+
+def test_withdrawals_racing_with_sign_ups_keep_capacity(session):
+    people = [user_with_role(f"mixed{i}@example.org", "Trainee") for i in range(30)]
+    first = [registration.self_register(session, user) for user in people[:20]]
+    workers = [
+        (lambda participant=p: registration.cancel(participant)) for p in first[:10]
+    ] + [
+        (lambda user=user: registration.self_register(session, user))
+        for user in people[20:]
+    ]
+    _results, errors = race(workers)
+    assert errors == []
+    rows = Participant.objects.filter(session=session)
+    assert rows.filter(state="registered").count() == 20
+    assert rows.filter(state="cancelled").count() == 10
+    assert rows.filter(state="waitlisted").count() == 0
