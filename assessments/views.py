@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -6,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -46,17 +48,23 @@ def _safe_next(request, fallback):
     return fallback
 
 
-@never_cache
-@login_required
-def quiz_detail(request, quiz_id):
-    quiz = get_object_or_404(Quiz, pk=quiz_id)
+def may_sit(user, quiz) -> bool:
+    """Whether the user may start this quiz, as the project decides
+    (``KALANSO_EXAM_ELIGIBILITY``: certification exams for the trainer pool)."""
+    check = getattr(settings, "KALANSO_EXAM_ELIGIBILITY", "")
+    return not check or bool(import_string(check)(user, quiz))
+
+
+def _detail(request, quiz):
+    eligible = may_sit(request.user, quiz)
     attempts = list(
         Attempt.objects.filter(quiz=quiz, user=request.user).order_by("number")
     )
     open_attempt = next((a for a in attempts if not a.is_submitted), None)
     used = len(attempts)
     can_start = (
-        open_attempt is None
+        eligible
+        and open_attempt is None
         and quiz.is_open()
         and (not quiz.attempts_allowed or used < quiz.attempts_allowed)
     )
@@ -66,17 +74,27 @@ def quiz_detail(request, quiz_id):
         {
             "quiz": quiz,
             "attempts": attempts,
-            "open_attempt": open_attempt,
+            "open_attempt": open_attempt if eligible else None,
             "can_start": can_start,
+            "eligible": eligible,
             "next": _safe_next(request, ""),
         },
+        status=200 if eligible else 403,
     )
+
+
+@never_cache
+@login_required
+def quiz_detail(request, quiz_id):
+    return _detail(request, get_object_or_404(Quiz, pk=quiz_id))
 
 
 @require_POST
 @login_required
 def quiz_start(request, quiz_id):
     quiz = get_object_or_404(Quiz, pk=quiz_id)
+    if not may_sit(request.user, quiz):
+        return _detail(request, quiz)
     try:
         attempt = attempt_start(quiz=quiz, user=request.user)
     except AttemptError as error:

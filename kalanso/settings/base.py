@@ -237,6 +237,10 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Kalanso <noreply@localhost>")
 
+# Who may start a certification exam: a function (user, quiz) -> bool, named
+# here so that assessments does not import trainers (imports run one way).
+KALANSO_EXAM_ELIGIBILITY = "trainers.certification.may_sit_exam"
+
 # Forms
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
