@@ -1,0 +1,296 @@
+"""Forms for a session's participants: one person, an account link, a claim
+code, an upload, the attendance grid, paper-test scores and feedback."""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .. import importing
+from ..models import Attendance, Participant
+
+PERSON_FIELDS = ["full_name", "sex", "age_band", "organisation_type", "role", "phone"]
+
+
+def _no_control_characters(value):
+    if importing.has_control_characters(value):
+        raise forms.ValidationError(
+            _("This value contains invisible control characters.")
+        )
+    return value
+
+
+class ParticipantForm(forms.ModelForm):
+    """One person entered (or corrected) by the session's trainer."""
+
+    class Meta:
+        model = Participant
+        fields = PERSON_FIELDS
+        widgets = {
+            "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"})
+        }
+
+    def clean_full_name(self):
+        name = " ".join(_no_control_characters(self.cleaned_data["full_name"]).split())
+        if not name:
+            raise forms.ValidationError(_("A name is required."))
+        return name
+
+    def clean_role(self):
+        return _no_control_characters(self.cleaned_data["role"])
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        if phone and not importing.PHONE.fullmatch(phone):
+            raise forms.ValidationError(importing.phone_message())
+        return phone
+
+    def person(self) -> dict:
+        return {name: self.cleaned_data[name] for name in PERSON_FIELDS}
+
+
+class LinkAccountForm(forms.Form):
+    email = forms.EmailField(
+        label=gettext_lazy("E-mail address of the person's account"), max_length=254
+    )
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        user = (
+            get_user_model().objects.filter(email__iexact=email, is_active=True).first()
+        )
+        if user is None:
+            raise forms.ValidationError(
+                _("No active account uses this e-mail address.")
+            )
+        self.user = user
+        return email
+
+
+class ClaimForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Your participant code"),
+        max_length=40,
+        help_text=gettext_lazy(
+            "The code your trainer gave you, for example ABCDE-23456."
+        ),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters"}
+        ),
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Participant list (CSV or Excel .xlsx)"),
+        help_text=gettext_lazy("At most 2 MB and 1000 rows."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > importing.MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 2 MB."))
+        return upload
+
+
+class AttendanceForm:
+    """The grid of registered participants × session days, as checkboxes
+    named ``present`` with values ``<participant>:<day>``; the rows shown are
+    listed in ``row`` fields, so people added in the meantime are left alone."""
+
+    def __init__(self, session, participants, data=None):
+        self.session = session
+        self.participants = list(participants)
+        self.days = session.days
+        self.data = data
+
+    def initial(self) -> set[str]:
+        marks = Attendance.objects.filter(
+            participant__in=self.participants, present=True
+        ).values_list("participant_id", "day")
+        return {f"{pk}:{day.isoformat()}" for pk, day in marks}
+
+    def rows(self):
+        checked = set(self.data.getlist("present")) if self.data is not None else None
+        if checked is None:
+            checked = self.initial()
+        for person in self.participants:
+            cells = []
+            for day in self.days:
+                value = f"{person.pk}:{day.isoformat()}"
+                cells.append({"day": day, "value": value, "checked": value in checked})
+            yield person, cells
+
+    def save(self) -> int:
+        """Upsert one Attendance row per participant shown and day, in one
+        transaction. Returns the number of people marked present at least once."""
+        known = {person.pk: person for person in self.participants}
+        shown = set()
+        for raw in self.data.getlist("row"):
+            if raw.isdigit() and int(raw) in known:
+                shown.add(int(raw))
+        checked = set(self.data.getlist("present"))
+        records = []
+        present_people = set()
+        for pk in sorted(shown):
+            for day in self.days:
+                present = f"{pk}:{day.isoformat()}" in checked
+                if present:
+                    present_people.add(pk)
+                records.append(Attendance(participant_id=pk, day=day, present=present))
+        with transaction.atomic():
+            Attendance.objects.bulk_create(
+                records,
+                update_conflicts=True,
+                unique_fields=["participant", "day"],
+                update_fields=["present"],
+            )
+        return len(present_people)
+
+
+class ScoresForm(forms.Form):
+    """Pre- and post-test scores typed from the marked papers, as percentages
+    or as points out of a common total. Blank means not known."""
+
+    PERCENT, POINTS = "percent", "points"
+    unit = forms.ChoiceField(
+        label=gettext_lazy("Scores are entered as"),
+        choices=[
+            (PERCENT, gettext_lazy("percentages (0–100)")),
+            (POINTS, gettext_lazy("points, out of the total below")),
+        ],
+        widget=forms.RadioSelect,
+        initial=PERCENT,
+    )
+    out_of = forms.CharField(
+        label=gettext_lazy("Total points of the test (“out of”)"),
+        required=False,
+        max_length=10,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 6}),
+    )
+
+    def __init__(self, *args, participants=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.participants = list(participants)
+        for person in self.participants:
+            for which in ("pre", "post"):
+                name = f"{which}_{person.pk}"
+                self.fields[name] = forms.CharField(
+                    label=f"{person.full_name}",
+                    required=False,
+                    max_length=10,
+                    widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 6}),
+                )
+                score = getattr(person, f"{which}_score")
+                self.initial[name] = _show(score)
+
+    @staticmethod
+    def number(text):
+        text = (text or "").strip().rstrip("%").strip().replace(",", ".")
+        text = text.replace(" ", "").replace("\u00a0", "")
+        if not text:
+            return None
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            return "invalid"
+        if not value.is_finite():
+            return "invalid"
+        return value
+
+    def clean_out_of(self):
+        raw = self.cleaned_data.get("out_of", "")
+        if self.cleaned_data.get("unit") != self.POINTS:
+            return None
+        value = self.number(raw)
+        if value is None:
+            raise forms.ValidationError(_("Give the total points of the test."))
+        if value == "invalid" or value <= 0 or value > 1000:
+            raise forms.ValidationError(
+                _("The total must be a number above 0 and at most 1000.")
+            )
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        unit = cleaned.get("unit")
+        out_of = cleaned.get("out_of")
+        if unit is None or (unit == self.POINTS and out_of is None):
+            return cleaned
+        for person in self.participants:
+            for which in ("pre", "post"):
+                name = f"{which}_{person.pk}"
+                if name not in cleaned:
+                    continue
+                value = self.number(cleaned[name])
+                if value == "invalid":
+                    self.add_error(name, _("Not a number."))
+                    continue
+                if value is not None and unit == self.POINTS:
+                    if value < 0 or value > out_of:
+                        self.add_error(
+                            name,
+                            _("Between 0 and %(max)s points.") % {"max": _show(out_of)},
+                        )
+                        continue
+                    value = value * 100 / out_of
+                if value is not None:
+                    value = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+                    if value < 0 or value > 100:
+                        self.add_error(name, _("Between 0 and 100 %."))
+                        continue
+                cleaned[name] = value
+        return cleaned
+
+    def rows(self):
+        for person in self.participants:
+            pre, post = self[f"pre_{person.pk}"], self[f"post_{person.pk}"]
+            yield person, pre, post, [*pre.errors, *post.errors]
+
+    def save(self) -> int:
+        changed = []
+        for person in self.participants:
+            pre = self.cleaned_data[f"pre_{person.pk}"]
+            post = self.cleaned_data[f"post_{person.pk}"]
+            if person.pre_score != pre or person.post_score != post:
+                person.pre_score, person.post_score = pre, post
+                changed.append(person)
+        with transaction.atomic():
+            Participant.objects.bulk_update(changed, ["pre_score", "post_score"])
+        return len(changed)
+
+
+def _show(value):
+    """12.50 → "12.5", 40.00 → "40", None → ""."""
+    if value is None:
+        return ""
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        return str(value.quantize(Decimal(1)))
+    return str(value.normalize())
+
+
+class FeedbackForm(forms.Form):
+    satisfaction = forms.TypedChoiceField(
+        label=gettext_lazy("How satisfied are you with this training?"),
+        coerce=int,
+        choices=[
+            (1, gettext_lazy("1 — Not at all satisfied")),
+            (2, "2"),
+            (3, "3"),
+            (4, "4"),
+            (5, gettext_lazy("5 — Very satisfied")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy("Choose a number from 1 to 5.")},
+    )
+    comment = forms.CharField(
+        label=gettext_lazy("Comment (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 30}),
+        help_text=gettext_lazy("Anonymous. At most 2000 characters."),
+    )
