@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 # empty the database when they end) run after all the others.
 PYTEST_ARGS ?= -n auto --dist load
 
-.PHONY: run test install browser-deps lint format messages compilemessages bench bench-assessments bench-cascade clean
+.PHONY: run test install browser-deps lint format messages compilemessages bench bench-assessments bench-cascade bench-dashboard clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,11 @@ bench-assessments: install
 # postgres://postgres@127.0.0.1:5432/kalanso_bench, dropped and rebuilt).
 bench-cascade: install
 	$(BIN)/python bench/cascade.py
+
+# Programme dashboard over 100,000 participants, 5,000 sessions and 20,000
+# online attempts on PostgreSQL (same database as bench-cascade).
+bench-dashboard: install
+	$(BIN)/python bench/dashboard.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles

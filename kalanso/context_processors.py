@@ -6,7 +6,11 @@ def navigation(request):
     five minutes (the links only; every view checks permissions itself)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"show_admin_link": False, "show_trainer_link": False}
+        return {
+            "show_admin_link": False,
+            "show_trainer_link": False,
+            "show_dashboard_link": False,
+        }
 
     def compute():
         from trainers.models import TrainerProfile
@@ -18,6 +22,7 @@ def navigation(request):
                 or user.has_perm("trainers.view_all_sessions")
                 or TrainerProfile.objects.filter(user=user).exists()
             ),
+            "show_dashboard_link": user.has_perm("trainers.view_whole_cascade"),
         }
 
     return cache.get_or_set(f"nav-links:{user.pk}", compute, 300)

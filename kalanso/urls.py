@@ -26,6 +26,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("certificates.urls_public")),
+    path("api/v1/", include("reporting.api_urls")),
 ]
 
 if settings.DEBUG:
@@ -40,6 +41,7 @@ urlpatterns += i18n_patterns(
     path("quiz/", include("assessments.urls")),
     path("trainers/", include("trainers.urls")),
     path("certificates/", include("certificates.urls")),
+    path("reporting/", include("reporting.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

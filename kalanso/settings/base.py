@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "courses.apps.CoursesConfig",
     "trainers.apps.TrainersConfig",
     "certificates.apps.CertificatesConfig",
+    "reporting.apps.ReportingConfig",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
@@ -309,6 +310,16 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"  # the Wagtail admin allows its own preview frame
+
+# People's rights: how long personal data is kept, in days (empty = for ever);
+# applied by `manage.py apply_retention` (see reporting/retention.py).
+KALANSO_RETENTION_PARTICIPANT_DAYS = os.environ.get(
+    "KALANSO_RETENTION_PARTICIPANT_DAYS", "1095"
+)
+KALANSO_RETENTION_INACTIVE_ACCOUNT_DAYS = os.environ.get(
+    "KALANSO_RETENTION_INACTIVE_ACCOUNT_DAYS", ""
+)
+KALANSO_RETENTION_AUDIT_DAYS = os.environ.get("KALANSO_RETENTION_AUDIT_DAYS", "")
 
 # E-mail confirmation and password-reset links stay valid for three days.
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600

@@ -1,0 +1,395 @@
+"""A read-only JSON API of the programme's aggregates, for donors' reporting
+tools. Every figure is suppressed (see ``suppression``); the only filter is a
+whole calendar year.
+
+Authentication: ``Authorization: Bearer <token>``, a Wagtail ``APIToken``
+(stored as a keyed digest, shown once at creation) created by a programme
+manager on the "API tokens" page. The token acts as its owner: when the owner
+stops being a programme manager, the token stops working. A token may make
+``RATE_LIMIT`` requests a minute.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.core.cache import cache
+from django.http import JsonResponse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
+
+from wagtail.models import APIToken
+
+from . import report, suppression
+from .filters import YearForm
+from .permissions import can_use_api
+from .signals import PUBLIC_CACHE_VERSION
+
+CACHE_SECONDS = 600
+RATE_LIMIT = 120  # requests per minute and token
+TOUCH_INTERVAL = 60
+TABLES = list(report.TABLE_ORDER)
+
+
+def _error(status, message, **headers):
+    response = JsonResponse({"error": message}, status=status)
+    for name, value in headers.items():
+        response[name.replace("_", "-")] = value
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _unauthorised(message):
+    return _error(401, message, WWW_Authenticate='Bearer realm="kalanso"')
+
+
+def authenticate(request):
+    """The APIToken of a valid ``Authorization: Bearer`` header, or None."""
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    scheme, _sep, token = header.partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        return None
+    if not APIToken.validate_token_format(token):
+        return None
+    api_token = (
+        APIToken.objects.select_related("user")
+        .filter(
+            key_hash__in=APIToken.candidate_key_hashes(token), revoked_at__isnull=True
+        )
+        .first()
+    )
+    if api_token is None or not api_token.user.is_active:
+        return None
+    now = timezone.now()
+    if (
+        api_token.last_used_at is None
+        or (now - api_token.last_used_at).total_seconds() >= TOUCH_INTERVAL
+    ):
+        APIToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+    return api_token
+
+
+def _rate_limited(api_token) -> bool:
+    key = f"reporting:api-rate:{api_token.pk}:{int(timezone.now().timestamp() // 60)}"
+    added = cache.add(key, 1, timeout=70)
+    if added:
+        return False
+    try:
+        return cache.incr(key) > RATE_LIMIT
+    except ValueError:
+        return False
+
+
+def api_view(view):
+    """Bearer authentication, manager check, rate limit, no caching."""
+
+    @require_GET
+    def wrapped(request, *args, **kwargs):
+        api_token = authenticate(request)
+        if api_token is None:
+            return _unauthorised(
+                "A valid API token is required (Authorization: Bearer …)."
+            )
+        if not can_use_api(api_token.user):
+            return _error(
+                403, "This token's owner may not read the programme's figures."
+            )
+        if _rate_limited(api_token):
+            return _error(
+                429, "Too many requests: try again in a minute.", Retry_After="60"
+            )
+        request.user = api_token.user
+        response = view(request, *args, **kwargs)
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _report(request):
+    form = YearForm(request.GET)
+    if request.GET and not form.is_valid():
+        return None, form
+    filters = form.filters()
+    version = cache.get_or_set(PUBLIC_CACHE_VERSION, 1, timeout=None)
+    key = f"reporting:api:{version}:{filters.key}:{get_language()}"
+    data = cache.get(key)
+    if data is None:
+        data = report.build(filters, published=True)
+        cache.set(key, data, CACHE_SECONDS)
+    return data, form
+
+
+def table_json(data: report.Report, table: report.Table) -> dict:
+    return {
+        "slug": table.slug,
+        "title": str(table.title),
+        "note": str(table.note),
+        "columns": [{"key": c.key, "label": str(c.label)} for c in table.columns],
+        "rows": [
+            {
+                "key": row["key"],
+                "label": row["label"],
+                "total": row["is_total"],
+                "values": {
+                    c.key: value
+                    for c, value in zip(table.columns, row["values"], strict=True)
+                },
+            }
+            for row in data.table_rows(table)
+        ],
+    }
+
+
+def _meta(data: report.Report) -> dict:
+    return {
+        "generated_at": data.generated_at.isoformat(),
+        "filters": data.filters.as_dict(),
+        "suppression": {
+            "threshold": suppression.THRESHOLD,
+            "markers": {
+                suppression.SMALL: "from 1 to 4 people",
+                suppression.HIDDEN: "hidden so that a small figure cannot be "
+                "worked out from the totals",
+            },
+        },
+    }
+
+
+def _invalid(form):
+    return _error(400, "Invalid parameters: " + json.dumps(form.errors.get_json_data()))
+
+
+@api_view
+def full_report(request):
+    """Every table of the programme report."""
+    data, form = _report(request)
+    if data is None:
+        return _invalid(form)
+    return JsonResponse(
+        {**_meta(data), "tables": [table_json(data, t) for t in data.tables.values()]}
+    )
+
+
+@api_view
+def one_table(request, slug):
+    data, form = _report(request)
+    if data is None:
+        return _invalid(form)
+    table = data.tables.get(slug)
+    if table is None:
+        return _error(404, "No such table.")
+    return JsonResponse({**_meta(data), "table": table_json(data, table)})
+
+
+DESCRIPTIONS = {
+    "summary": "Headline figures: people trained, women's participation, mean "
+    "knowledge gain, certified trainers.",
+    "regions": "People trained by region (ISO 3166-2:ML codes; 'none' = not recorded).",
+    "organisation_types": "People trained by organisation type.",
+    "sex": "People trained by sex, with each group's share.",
+    "generations": "Cascade sessions by generation: participants, women, "
+    "knowledge gain per generation.",
+    "timeline": "People trained per month, quarter or year.",
+    "knowledge_gain": "Knowledge gain (post-test minus pre-test): means, share "
+    "who improved, distribution.",
+    "certification": "The trainer pool by level and status.",
+    "sessions": "Cascade sessions by status.",
+    "courses": "Online enrolments and completion rate per course.",
+}
+
+
+def openapi_document(base: str = "/api/v1") -> dict:
+    value = {
+        "anyOf": [
+            {"type": "integer", "minimum": 0},
+            {"type": "number"},
+            {"type": "string", "enum": [suppression.SMALL, suppression.HIDDEN]},
+            {"type": "null"},
+        ],
+        "description": "A count, a percentage or a mean; '<5' for 1 to 4 "
+        "people; 'x' when hidden to protect another figure; null when there "
+        "is nothing to compute.",
+    }
+    year = {
+        "name": "year",
+        "in": "query",
+        "required": False,
+        "description": "Restrict the figures to one calendar year.",
+        "schema": {"type": "integer", "minimum": 2000, "maximum": 2100},
+    }
+    errors = {
+        "400": {"$ref": "#/components/responses/Error"},
+        "401": {"$ref": "#/components/responses/Error"},
+        "403": {"$ref": "#/components/responses/Error"},
+        "429": {"$ref": "#/components/responses/Error"},
+    }
+    paths = {
+        f"{base}/report": {
+            "get": {
+                "operationId": "getReport",
+                "summary": "Every table of the programme report",
+                "parameters": [year],
+                "responses": {
+                    "200": {
+                        "description": "The report",
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/Report"}
+                            }
+                        },
+                    },
+                    **errors,
+                },
+            }
+        }
+    }
+    for slug in TABLES:
+        paths[f"{base}/tables/{slug}"] = {
+            "get": {
+                "operationId": f"getTable_{slug}",
+                "summary": DESCRIPTIONS[slug],
+                "parameters": [year],
+                "responses": {
+                    "200": {
+                        "description": "One table",
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/TableResponse"}
+                            }
+                        },
+                    },
+                    **errors,
+                },
+            }
+        }
+    paths[f"{base}/openapi.json"] = {
+        "get": {
+            "operationId": "getOpenAPI",
+            "summary": "This description",
+            "security": [],
+            "responses": {
+                "200": {
+                    "description": "The OpenAPI 3.1 description of the API",
+                    "content": {"application/json": {"schema": {"type": "object"}}},
+                }
+            },
+        }
+    }
+    meta_properties = {
+        "generated_at": {"type": "string", "format": "date-time"},
+        "filters": {"type": "object"},
+        "suppression": {
+            "type": "object",
+            "properties": {
+                "threshold": {"type": "integer"},
+                "markers": {
+                    "type": "object",
+                    "additionalProperties": {"type": "string"},
+                },
+            },
+        },
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Kalanso programme figures",
+            "version": "1.0.0",
+            "description": (
+                "Read-only aggregates of the Kalanso training programme (online "
+                "courses and cascade sessions in Mali). Every count from 1 to 4 "
+                "is published as '<5', and further cells are hidden ('x') so that "
+                "no hidden count can be worked out from the totals. Tokens are "
+                "created by programme managers and sent as "
+                "'Authorization: Bearer <token>'."
+            ),
+            "license": {"name": "CC-BY-4.0", "identifier": "CC-BY-4.0"},
+        },
+        "security": [{"bearer": []}],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Value": value,
+                "Table": {
+                    "type": "object",
+                    "required": ["slug", "title", "columns", "rows"],
+                    "properties": {
+                        "slug": {"type": "string", "enum": TABLES},
+                        "title": {"type": "string"},
+                        "note": {"type": "string"},
+                        "columns": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "key": {"type": "string"},
+                                    "label": {"type": "string"},
+                                },
+                            },
+                        },
+                        "rows": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "key": {"type": "string"},
+                                    "label": {"type": "string"},
+                                    "total": {"type": "boolean"},
+                                    "values": {
+                                        "type": "object",
+                                        "additionalProperties": {
+                                            "$ref": "#/components/schemas/Value"
+                                        },
+                                    },
+                                },
+                            },
+                        },
+                    },
+                },
+                "Report": {
+                    "type": "object",
+                    "properties": {
+                        **meta_properties,
+                        "tables": {
+                            "type": "array",
+                            "items": {"$ref": "#/components/schemas/Table"},
+                        },
+                    },
+                },
+                "TableResponse": {
+                    "type": "object",
+                    "properties": {
+                        **meta_properties,
+                        "table": {"$ref": "#/components/schemas/Table"},
+                    },
+                },
+                "Error": {
+                    "type": "object",
+                    "properties": {"error": {"type": "string"}},
+                },
+            },
+            "responses": {
+                "Error": {
+                    "description": "An error",
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": "#/components/schemas/Error"}
+                        }
+                    },
+                }
+            },
+        },
+    }
+
+
+@require_GET
+def openapi(request):
+    response = JsonResponse(openapi_document(), json_dumps_params={"indent": 2})
+    response["Cache-Control"] = "public, max-age=3600"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

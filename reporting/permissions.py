@@ -1,0 +1,27 @@
+"""Who may see the programme's figures and its people's data.
+
+Dashboards, exports and API tokens are for programme managers (and
+administrators): :func:`trainers.permissions.is_manager`. Everybody else who
+is logged in gets 403; anonymous visitors are sent to log in. The public
+summary page is the one exception (suppressed figures only).
+"""
+
+from trainers.permissions import is_manager
+
+
+def can_view_dashboard(user) -> bool:
+    return is_manager(user)
+
+
+def can_export_personal_data(user) -> bool:
+    """Personal-data exports: programme managers only, each one audited."""
+    return is_manager(user) and user.is_active
+
+
+def can_manage_people(user) -> bool:
+    """Export and erase the data of participants without an account."""
+    return is_manager(user) and user.is_active
+
+
+def can_use_api(user) -> bool:
+    return is_manager(user) and user.is_active

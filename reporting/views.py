@@ -1,0 +1,390 @@
+"""Views: the programme dashboard, exports, the public summary page, API
+tokens and people's rights. Thin: figures come from ``report``, rules from
+``permissions``, ``rights`` and ``suppression``."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.db.models import Q
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from wagtail.models import APIToken
+
+from kalanso.accounts import audit
+from trainers.models import Participant
+from trainers.permissions import require
+
+from . import exports, presenters, report, rights
+from .filters import FilterForm, Filters
+from .models import PublicSummarySettings
+from .permissions import (
+    can_export_personal_data,
+    can_manage_people,
+    can_view_dashboard,
+)
+from .signals import PUBLIC_CACHE_VERSION
+
+PUBLIC_CACHE_SECONDS = 900
+
+
+def _filters(request) -> tuple[FilterForm, Filters]:
+    form = FilterForm(request.GET or None)
+    return form, form.filters() if request.GET else Filters()
+
+
+# Dashboard --------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_GET
+def dashboard(request):
+    require(can_view_dashboard(request.user))
+    form, filters = _filters(request)
+    published = request.GET.get("view") == "published"
+    data = report.build(filters, published=published)
+    query = request.GET.copy()
+    query.pop("view", None)
+    return render(
+        request,
+        "reporting/dashboard.html",
+        {
+            "form": form,
+            "report": data,
+            "sections": presenters.sections(data),
+            "missing_polygons": presenters.missing_polygons(data),
+            "published": published,
+            "query": query.urlencode(),
+            "can_export_personal": can_export_personal_data(request.user),
+        },
+    )
+
+
+# Exports ----------------------------------------------------------------------
+
+
+def _attachment(response, name):
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@never_cache
+@login_required
+@require_GET
+def export_aggregates(request, fmt):
+    require(can_view_dashboard(request.user))
+    form, filters = _filters(request)
+    if request.GET and not form.is_valid():
+        messages.error(request, _("The filters are not valid: nothing was exported."))
+        return redirect("reporting:dashboard")
+    data = report.build(filters, published=True)
+    audit.record(
+        request.user,
+        "reporting.export_aggregates",
+        None,
+        format=fmt,
+        **data.filters.as_dict(),
+    )
+    stamp = timezone.localdate().isoformat()
+    if fmt == "csv":
+        response = HttpResponse(
+            exports.aggregates_csv(data), content_type=exports.CSV_CONTENT_TYPE
+        )
+        return _attachment(response, f"kalanso-report-{stamp}.csv")
+    response = HttpResponse(
+        exports.aggregates_xlsx(data), content_type=exports.XLSX_CONTENT_TYPE
+    )
+    return _attachment(response, f"kalanso-report-{stamp}.xlsx")
+
+
+@never_cache
+@login_required
+@require_GET
+def export_personal(request, kind, fmt):
+    require(can_export_personal_data(request.user))
+    if kind not in exports.PERSONAL_TABLES:
+        raise Http404
+    form, filters = _filters(request)
+    if request.GET and not form.is_valid():
+        messages.error(request, _("The filters are not valid: nothing was exported."))
+        return redirect("reporting:dashboard")
+    header, count, rows = exports.PERSONAL_TABLES[kind](filters)
+    audit.record(
+        request.user,
+        "reporting.export_personal_data",
+        None,
+        kind=kind,
+        format=fmt,
+        rows=count,
+        **filters.as_dict(),
+    )
+    stamp = timezone.localdate().isoformat()
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            exports.csv_stream(header, rows), content_type=exports.CSV_CONTENT_TYPE
+        )
+        return _attachment(response, f"kalanso-{kind}-{stamp}.csv")
+    response = HttpResponse(
+        exports.workbook_bytes([(kind, header, rows)]),
+        content_type=exports.XLSX_CONTENT_TYPE,
+    )
+    return _attachment(response, f"kalanso-{kind}-{stamp}.xlsx")
+
+
+# Public summary -----------------------------------------------------------------
+
+
+def public_report():
+    """The unfiltered, suppressed report, cached for everyone (per language)."""
+    version = cache.get_or_set(PUBLIC_CACHE_VERSION, 1, timeout=None)
+    key = f"reporting:public:{version}:{get_language()}"
+    data = cache.get(key)
+    if data is None:
+        data = report.build(Filters(), published=True)
+        cache.set(key, data, PUBLIC_CACHE_SECONDS)
+    return data
+
+
+@require_GET
+def public_summary(request):
+    settings = PublicSummarySettings.load(request_or_site=request)
+    if not settings.enabled:
+        raise Http404
+    data = public_report()
+    response = render(
+        request,
+        "reporting/public_summary.html",
+        {
+            "intro": settings.intro,
+            "report": data,
+            "sections": presenters.sections(data),
+            "missing_polygons": presenters.missing_polygons(data),
+        },
+    )
+    response["Cache-Control"] = f"public, max-age={PUBLIC_CACHE_SECONDS}"
+    return response
+
+
+# API tokens ---------------------------------------------------------------------
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label=gettext_lazy("What the token is for"),
+        max_length=100,
+        help_text=gettext_lazy("For example: the donor's reporting tool."),
+    )
+
+
+@never_cache
+@login_required
+def tokens(request):
+    require(can_view_dashboard(request.user))
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        token, plaintext = APIToken.create_token(
+            user=request.user, name=form.cleaned_data["name"].strip()
+        )
+        audit.record(request.user, "reporting.api_token_create", token)
+        return render(
+            request,
+            "reporting/token_created.html",
+            {"token": token, "plaintext": plaintext},
+        )
+    return render(
+        request,
+        "reporting/tokens.html",
+        {
+            "form": form,
+            "tokens": APIToken.objects.filter(user=request.user).order_by("-created"),
+        },
+    )
+
+
+@require_POST
+@login_required
+def token_revoke(request, pk):
+    require(can_view_dashboard(request.user))
+    token = get_object_or_404(APIToken, pk=pk, user=request.user)
+    if token.revoked_at is None:
+        token.revoke()
+        audit.record(request.user, "reporting.api_token_revoke", token)
+        messages.success(request, _("The token is revoked."))
+    return redirect("reporting:tokens")
+
+
+# People's rights: account holders -------------------------------------------------
+
+
+class EraseForm(forms.Form):
+    password = forms.CharField(
+        label=gettext_lazy("Your password"), widget=forms.PasswordInput, strip=False
+    )
+    confirm = forms.BooleanField(
+        label=gettext_lazy(
+            "I understand that my account will be closed and my name and e-mail "
+            "address removed for good."
+        )
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("This password is not correct."))
+        return password
+
+
+@never_cache
+@login_required
+def my_data(request):
+    form = EraseForm(user=request.user)
+    return render(request, "reporting/my_data.html", {"form": form})
+
+
+@never_cache
+@login_required
+@require_GET
+def my_data_export(request, fmt):
+    data = rights.personal_data(request.user)
+    audit.record(request.user, "accounts.export_own_data", request.user, format=fmt)
+    if fmt == "json":
+        response = HttpResponse(
+            rights.as_json(data), content_type="application/json; charset=utf-8"
+        )
+        return _attachment(response, "my-kalanso-data.json")
+    response = HttpResponse(rights.as_csv(data), content_type=exports.CSV_CONTENT_TYPE)
+    return _attachment(response, "my-kalanso-data.csv")
+
+
+@never_cache
+@require_POST
+@login_required
+def my_data_erase(request):
+    form = EraseForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return render(request, "reporting/my_data.html", {"form": form}, status=400)
+    user = request.user
+    rights.erase_person(user, by=user, reason="requested by the person")
+    logout(request)
+    messages.success(
+        request,
+        _("Your account is closed and your personal data erased. Goodbye."),
+    )
+    return redirect("/")
+
+
+# People's rights: participants without an account (managers) ------------------------
+
+PEOPLE_LIMIT = 50
+
+
+@never_cache
+@login_required
+@require_GET
+def people(request):
+    require(can_manage_people(request.user))
+    q = (request.GET.get("q") or "").strip()[:100]
+    results = []
+    if q:
+        results = list(
+            Participant.objects.filter(
+                Q(full_name__icontains=q) | Q(claim_code__iexact=q) | Q(phone=q)
+            )
+            .select_related("session", "session__region")
+            .order_by("full_name", "pk")[:PEOPLE_LIMIT]
+        )
+        audit.record(
+            request.user, "reporting.people_search", None, results=len(results)
+        )
+    return render(
+        request,
+        "reporting/people.html",
+        {"q": q, "results": results, "limit": PEOPLE_LIMIT},
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason (recorded in the audit log)"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+def _participant(pk):
+    return get_object_or_404(
+        Participant.objects.select_related(
+            "session", "session__region", "session__course"
+        ),
+        pk=pk,
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def participant_detail(request, pk):
+    require(can_manage_people(request.user))
+    participant = _participant(pk)
+    audit.record(request.user, "reporting.participant_view", participant)
+    return render(
+        request,
+        "reporting/participant.html",
+        {"participant": participant, "form": ReasonForm()},
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def participant_export(request, pk):
+    require(can_manage_people(request.user))
+    participant = _participant(pk)
+    data = rights.participant_export(participant, by=request.user)
+    response = HttpResponse(
+        rights.as_json(data), content_type="application/json; charset=utf-8"
+    )
+    return _attachment(response, f"participant-{participant.pk}.json")
+
+
+@never_cache
+@require_POST
+@login_required
+def participant_erase(request, pk):
+    require(can_manage_people(request.user))
+    participant = _participant(pk)
+    form = ReasonForm(request.POST)
+    if participant.user_id is not None:
+        messages.error(
+            request,
+            _(
+                "This participant has an account: the person erases it from their own page."
+            ),
+        )
+        return redirect("reporting:participant", pk=participant.pk)
+    if not form.is_valid():
+        return render(
+            request,
+            "reporting/participant.html",
+            {"participant": participant, "form": form},
+            status=400,
+        )
+    rights.erase_participant(
+        participant, by=request.user, reason=form.cleaned_data["reason"]
+    )
+    messages.success(request, _("The participant's personal data is erased."))
+    return redirect("reporting:participant", pk=participant.pk)

@@ -1,0 +1,151 @@
+"""The JSON API: bearer tokens (none / bad / revoked → 401, not a manager →
+403, good → 200), suppressed figures, and an OpenAPI description whose
+every path answers."""
+
+import json
+
+from django.urls import reverse
+
+from wagtail.models import APIToken
+
+import pytest
+
+from courses.factories import user_with_role
+from kalanso.accounts.models import AuditEntry
+from reporting import report
+from reporting.suppression import SMALL
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def token(manager):
+    return APIToken.create_token(user=manager, name="donor")[1]
+
+
+def get(client, url, token=None, **extra):
+    if token:
+        extra["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    return client.get(url, **extra)
+
+
+def test_no_token_bad_token_revoked_token(client, manager, token):
+    url = reverse("reporting_api:report")
+    response = get(client, url)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Bearer")
+    assert get(client, url, "wagtail_notatoken").status_code == 401
+    other = APIToken.generate_token()  # well formed, never issued
+    assert get(client, url, other).status_code == 401
+    assert client.get(url, HTTP_AUTHORIZATION=f"Basic {token}").status_code == 401
+    assert get(client, url, token).status_code == 200
+    APIToken.objects.get(user=manager).revoke()
+    assert get(client, url, token).status_code == 401
+
+
+def test_session_login_is_not_enough(client, manager):
+    client.force_login(manager)
+    assert client.get(reverse("reporting_api:report")).status_code == 401
+
+
+def test_token_of_someone_who_is_not_a_manager(client):
+    trainee = user_with_role("t@example.org", "Trainee")
+    plaintext = APIToken.create_token(user=trainee, name="x")[1]
+    assert get(client, reverse("reporting_api:report"), plaintext).status_code == 403
+    trainee.is_active = False
+    trainee.save()
+    assert get(client, reverse("reporting_api:report"), plaintext).status_code == 401
+
+
+def test_figures_are_suppressed(client, token, programme):
+    response = get(client, reverse("reporting_api:table", args=["regions"]), token)
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    body = response.json()
+    rows = {row["key"]: row["values"] for row in body["table"]["rows"]}
+    assert rows["ML-5"] == {"online": 0, "cascade": SMALL, "all": SMALL}
+    assert rows["total"]["all"] == 12
+    assert body["suppression"]["threshold"] == 5
+    everything = get(client, reverse("reporting_api:report"), token).json()
+    assert [t["slug"] for t in everything["tables"]] == report.TABLE_ORDER
+    for table in everything["tables"]:
+        for row in table["rows"]:
+            for key, value in row["values"].items():
+                if isinstance(value, int) and key != "share":
+                    assert not 1 <= value <= 4, (table["slug"], row["key"], key)
+
+
+def test_year_filter_and_bad_parameters(client, token, programme):
+    url = reverse("reporting_api:table", args=["summary"])
+    body = get(client, url + "?year=2025", token).json()
+    values = {row["key"]: row["values"]["value"] for row in body["table"]["rows"]}
+    assert values["all"] == 12 and body["filters"]["from"] == "2025-01-01"
+    empty = get(client, url + "?year=2024", token).json()
+    assert {r["key"]: r["values"]["value"] for r in empty["table"]["rows"]}["all"] == 0
+    assert get(client, url + "?year=abc", token).status_code == 400
+    # Unknown tables are not routed (the site's 404 handling answers).
+    assert get(client, "/api/v1/tables/nope", token).status_code in (302, 404)
+
+
+def test_openapi_is_valid_json_and_every_path_answers(client, token, programme):
+    response = client.get(reverse("reporting_api:openapi"))
+    assert response.status_code == 200
+    document = json.loads(response.content)
+    assert document["openapi"].startswith("3.1")
+    assert document["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+    assert len(document["paths"]) == len(report.TABLE_ORDER) + 2
+
+    def resolve(ref):
+        node = document
+        for part in ref.removeprefix("#/").split("/"):
+            node = node[part]
+        return node
+
+    def refs(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "$ref":
+                    yield value
+                else:
+                    yield from refs(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from refs(value)
+
+    for ref in refs(document):
+        assert resolve(ref) is not None
+    for path, item in document["paths"].items():
+        operation = item["get"]
+        assert "200" in operation["responses"]
+        public = operation.get("security") == []
+        response = get(client, path, None if public else token)
+        assert response.status_code == 200, path
+        assert response["Content-Type"] == "application/json"
+        if not public:
+            assert get(client, path).status_code == 401, path
+
+
+def test_manager_creates_and_revokes_tokens(client, manager):
+    client.force_login(manager)
+    response = client.post(reverse("reporting:tokens"), {"name": "Donor tool"})
+    assert response.status_code == 200
+    token = APIToken.objects.get(user=manager)
+    plaintext = response.context["plaintext"]
+    assert plaintext.startswith(token.prefix) and token.key_hash != plaintext
+    assert plaintext not in client.get(reverse("reporting:tokens")).content.decode()
+    client.logout()
+    assert get(client, reverse("reporting_api:report"), plaintext).status_code == 200
+    client.force_login(manager)
+    client.post(reverse("reporting:token_revoke", args=[token.pk]))
+    client.logout()
+    assert get(client, reverse("reporting_api:report"), plaintext).status_code == 401
+    actions = set(AuditEntry.objects.values_list("action", flat=True))
+    assert {"reporting.api_token_create", "reporting.api_token_revoke"} <= actions
+
+
+def test_rate_limit(client, token, monkeypatch):
+    from reporting import api
+
+    monkeypatch.setattr(api, "RATE_LIMIT", 2)
+    url = reverse("reporting_api:table", args=["sessions"])
+    assert [get(client, url, token).status_code for _ in range(3)] == [200, 200, 429]
