@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 # empty the database when they end) run after all the others.
 PYTEST_ARGS ?= -n auto --dist load
 
-.PHONY: run test install browser-deps lint format messages compilemessages bench bench-assessments bench-cascade bench-dashboard clean
+.PHONY: run test install browser-deps lint format messages compilemessages bench bench-assessments bench-cascade bench-dashboard bench-certificates clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,10 @@ bench-cascade: install
 # online attempts on PostgreSQL (same database as bench-cascade).
 bench-dashboard: install
 	$(BIN)/python bench/dashboard.py
+
+# Certificate PDFs per second and a batch of 100 attendance certificates.
+bench-certificates: install
+	$(BIN)/python bench/certificates.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles

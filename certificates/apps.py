@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CertificatesConfig(AppConfig):
     name = "certificates"
     verbose_name = _("Certificates and open credentials")
+
+    def ready(self):
+        from . import checks, signals  # noqa: F401

@@ -1,5 +1,29 @@
-"""Certificates pages under the language prefix (to be written)."""
+"""Certificates under the language prefix (/fr/certificates/…)."""
+
+from django.urls import path
+
+from .views import manage, personal, public
 
 app_name = "certificates"
 
-urlpatterns = []
+urlpatterns = [
+    path("", public.verify_form, name="verify_form"),
+    path("v/<str:code>/", public.verify, name="verify"),
+    path("<int:pk>/certificate.pdf", personal.download_pdf, name="pdf"),
+    path("<int:pk>/credential.jwt", personal.download_jwt, name="jwt"),
+    path("sessions/", personal.sessions, name="sessions"),
+    path(
+        "sessions/<int:session_id>/attendance.pdf",
+        personal.session_pdf,
+        name="session_pdf",
+    ),
+    path(
+        "sessions/<int:session_id>/issue/",
+        personal.session_issue,
+        name="session_issue",
+    ),
+    path("manage/", manage.manage_list, name="manage_list"),
+    path("manage/<int:pk>/", manage.manage_detail, name="manage_detail"),
+    path("manage/<int:pk>/revoke/", manage.manage_revoke, name="manage_revoke"),
+    path("manage/<int:pk>/reissue/", manage.manage_reissue, name="manage_reissue"),
+]

@@ -38,6 +38,8 @@ def manage(*args, **env):
 
 
 def test_check_deploy_is_clean():
+    from certificates.keys import generate_pem
+
     result = manage(
         "check",
         "--deploy",
@@ -45,6 +47,7 @@ def test_check_deploy_is_clean():
         "WARNING",
         SECRET_KEY="x" * 64 + "-a-long-random-production-secret-value",
         ALLOWED_HOSTS="kalanso.example.org",
+        KALANSO_SIGNING_KEY=generate_pem(),  # credentials are signed (certificates)
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

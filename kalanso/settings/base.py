@@ -311,6 +311,14 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"  # the Wagtail admin allows its own preview frame
 
+# Open credentials (certificates) are signed with an Ed25519 private key: PEM
+# text in KALANSO_SIGNING_KEY, or a file named by KALANSO_SIGNING_KEY_FILE.
+# Without either, development and tests generate one in var/ (production.py
+# turns that off, and `check --deploy` then reports the missing key).
+KALANSO_SIGNING_KEY = os.environ.get("KALANSO_SIGNING_KEY", "")
+KALANSO_SIGNING_KEY_FILE = os.environ.get("KALANSO_SIGNING_KEY_FILE", "")
+KALANSO_SIGNING_KEY_AUTOGENERATE = True
+
 # People's rights: how long personal data is kept, in days (empty = for ever);
 # applied by `manage.py apply_retention` (see reporting/retention.py).
 KALANSO_RETENTION_PARTICIPANT_DAYS = os.environ.get(

@@ -32,6 +32,9 @@ TASKS = {
     }
 }
 
+# Credentials are signed with the programme's own key, never a generated one.
+KALANSO_SIGNING_KEY_AUTOGENERATE = False
+
 if os.environ.get("EMAIL_HOST"):  # noqa: F405
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 

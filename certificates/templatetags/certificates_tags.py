@@ -1,0 +1,29 @@
+"""``{% my_certificates %}``: the reader's certificates, for "My learning"
+(the courses app includes it without importing this app)."""
+
+from django import template
+from django.db.models import Q
+
+from trainers.permissions import can_lead_sessions, can_see_all_sessions, is_manager
+
+from ..models import Credential
+
+register = template.Library()
+
+
+@register.inclusion_tag("certificates/includes/my_credentials.html", takes_context=True)
+def my_certificates(context):
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"credentials": []}
+    credentials = (
+        Credential.objects.filter(Q(user=user) | Q(participant__user=user))
+        .exclude(revocation_cause=Credential.Cause.REISSUED)
+        .order_by("-issued_on", "-pk")
+    )
+    return {
+        "credentials": list(credentials),
+        "show_sessions": can_lead_sessions(user) or can_see_all_sessions(user),
+        "show_manage": is_manager(user),
+    }

@@ -1,0 +1,71 @@
+"""Real commits and real threads: issuance runs after the commit (as in
+development, where tasks run at once) and never issues twice."""
+
+import threading
+
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+import pytest
+
+from certificates import issuance
+from certificates.models import Credential
+from courses.factories import course_with_lessons, user_with_role
+from courses.models import LessonPage
+
+from .conftest import complete_course
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def race(worker, threads=6):
+    barrier = threading.Barrier(threads)
+    errors, results = [], []
+
+    def run():
+        try:
+            barrier.wait(timeout=10)
+            results.append(worker())
+        except Exception as error:  # noqa: BLE001 - collected and asserted below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    pool = [threading.Thread(target=run) for _ in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join(timeout=60)
+    return errors, results
+
+
+def test_completing_the_last_lesson_issues_the_certificate():
+    """The lesson is committed before the course's completion is recorded:
+    the task applies the course's rule itself, so it issues all the same."""
+    course = course_with_lessons(lessons=2)
+    user = user_with_role("committed@example.org", "Trainee")
+    client = Client()
+    client.force_login(user)
+    for lesson in LessonPage.objects.live().descendant_of(course):
+        client.post(reverse("courses:complete_lesson", args=[lesson.pk]))
+    credential = Credential.objects.get(user=user)
+    assert credential.achievement_fr == course.title
+
+
+def test_parallel_issuance_gives_one_certificate():
+    course = course_with_lessons(lessons=1)
+    user = user_with_role("parallel@example.org", "Trainee")
+    complete_course(user, course)
+    Credential.objects.all().delete()
+
+    errors, results = race(
+        lambda: (
+            issuance.course_credential_issue(
+                user_id=user.pk, course_key=course.translation_key
+            ).pk
+        )
+    )
+    assert errors == []
+    assert Credential.objects.filter(user=user).count() == 1
+    assert set(results) == {Credential.objects.get(user=user).pk}
