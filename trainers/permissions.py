@@ -50,9 +50,22 @@ def is_session_trainer(user, session: CascadeSession) -> bool:
 
 
 def can_edit_session(user, session: CascadeSession) -> bool:
-    """Trainers edit only the sessions they lead or co-facilitate."""
-    return is_session_trainer(user, session) and (
-        can_lead_sessions(user) or session.lead_trainer_id != user.pk
+    """Trainers edit only the sessions they lead or co-facilitate, and only
+    while their own standing allows it: the lead must still be allowed to lead
+    sessions; a co-facilitator must still be an active member of the pool at
+    co-facilitator level or above (a suspended or demoted co-facilitator keeps
+    read access through ``can_see_participants`` only while listed)."""
+    if not user.is_authenticated:
+        return False
+    if session.lead_trainer_id == user.pk:
+        return can_lead_sessions(user)
+    return (
+        session.co_facilitators.filter(pk=user.pk).exists()
+        and TrainerProfile.objects.filter(
+            user=user,
+            status=TrainerProfile.Status.ACTIVE,
+            level__gte=TrainerProfile.Level.CO_FACILITATOR,
+        ).exists()
     )
 
 

@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 import pytest
 from PIL import Image
@@ -21,6 +21,14 @@ from trainers import factories, photos
 from trainers.models import CascadeSession, SessionPhoto
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Pages in English, so that messages are checked in their source language."""
+    with translation.override("en"):
+        yield
+
 
 GPS_IFD = 0x8825
 
@@ -246,7 +254,7 @@ def test_photo_refused_to_others(client, trainee, other_trainer, held_session):
     url = photo_url(photo)
     response = client.get(url)
     assert response.status_code == 302
-    assert response.url.startswith("/fr/accounts/login/")
+    assert response.url.startswith("/en/accounts/login/")
     for user in (trainee, other_trainer):
         client.force_login(user)
         assert client.get(url).status_code == 403, user
