@@ -9,7 +9,6 @@ import zlib
 from datetime import timedelta
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -108,7 +107,7 @@ def upload(client, session, data, name="atelier-gao.jpg", alt="Groupe de travail
 def stored_files(session):
     folder = f"sessions/{session.uid}"
     try:
-        return storages["private"].listdir(folder)[1]
+        return SessionPhoto._meta.get_field("image").storage.listdir(folder)[1]
     except FileNotFoundError:
         return []
 
@@ -297,7 +296,7 @@ def test_delete_photo(
         response = client.post(report_url(held_session), data)
     assert response.status_code == 302
     assert not SessionPhoto.objects.filter(pk=photo.pk).exists()
-    assert not storages["private"].exists(name)
+    assert not SessionPhoto._meta.get_field("image").storage.exists(name)
     # A bad or stale photo number is a message, not an error page.
     for value in ("abc", str(photo.pk), ""):
         response = client.post(
@@ -319,5 +318,5 @@ def test_photos_are_kept_out_of_the_public_media_storage(own_trainer, held_sessi
     from django.core.files.storage import default_storage
 
     photo = stored_photo(held_session, own_trainer)
-    assert storages["private"].exists(photo.image.name)
+    assert SessionPhoto._meta.get_field("image").storage.exists(photo.image.name)
     assert not default_storage.exists(photo.image.name)

@@ -31,6 +31,8 @@ class TreeParser(HTMLParser):
         attrs = dict(attrs)
         if tag == "h2":
             self.in_tree = attrs.get("id") == "tree"
+        if tag == "footer":
+            self.in_tree = False
         if not self.in_tree:
             return
         if tag in ("ul", "li"):
