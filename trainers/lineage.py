@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from kalanso.accounts.models import Region, User
 
-from .models import CascadeSession, Participant, TrainerProfile
+from .models import CascadeSession, CertificationSettings, Participant, TrainerProfile
 
 MAX_DEPTH = 50
 COUNTED_STATUSES = (
@@ -105,7 +105,13 @@ def generation_of(user_id: int) -> int | None:
 
 @transaction.atomic
 def set_trained_in(profile: TrainerProfile, session: CascadeSession | None) -> None:
-    """Record the session in which a trainer was trained; refuse cycles."""
+    """Record the session in which a trainer was trained; refuse cycles.
+
+    Lineage changes are serialised by a lock on the one certification-settings
+    row, so two trainers naming each other's sessions at the same moment
+    cannot both pass the cycle check (SQLite serialises writes anyway)."""
+    rules = CertificationSettings.load()
+    CertificationSettings.objects.select_for_update().filter(pk=rules.pk).first()
     if session is not None:
         if session.lead_trainer_id == profile.user_id:
             raise ValidationError(
@@ -224,19 +230,24 @@ def cascade(user: User | None = None) -> Cascade:
         siblings.sort(key=lambda item: str(people.get(item[0], "")))
     tree = []
 
-    def walk(parent):
-        for node_user, depth in children.get(parent, []):
-            tree.append(
-                {
-                    "user": people.get(node_user),
-                    "depth": depth - (0 if user is None else 0),
-                    "indent": depth - (1 if user is None else 0),
-                    "generation": depth + base,
-                }
-            )
-            walk(node_user)
-
-    walk(None)
+    # Depth first, without recursion; a visited set guards against corrupt
+    # data (the cycle check on write keeps the cascade a forest).
+    stack = list(reversed(children.get(None, [])))
+    seen = set()
+    while stack:
+        node_user, depth = stack.pop()
+        if node_user in seen:
+            continue
+        seen.add(node_user)
+        tree.append(
+            {
+                "user": people.get(node_user),
+                "depth": depth,
+                "indent": depth - (1 if user is None else 0),
+                "generation": depth + base,
+            }
+        )
+        stack.extend(reversed(children.get(node_user, [])))
     return Cascade(
         root=user,
         generations=[by_depth[d] for d in sorted(by_depth)],

@@ -8,6 +8,7 @@ visitor address.
 
 import hashlib
 import logging
+import re
 
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
@@ -28,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 JWT_TYPE = "application/vc+ld+json+jwt"
 LONG_CODE_LENGTHS = range(24, 44)
+LONG_CODE_SHAPE = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def lookup(code: str) -> Credential | None:
@@ -38,7 +40,7 @@ def lookup(code: str) -> Credential | None:
     credentials = Credential.objects.all()
     if short is not None:
         return credentials.filter(short_code=short).first()
-    if len(code) in LONG_CODE_LENGTHS:
+    if len(code) in LONG_CODE_LENGTHS and LONG_CODE_SHAPE.fullmatch(code):
         return credentials.filter(code=code).first()
     return None
 
@@ -108,6 +110,10 @@ def credential_jwt(request, code):
     credential = lookup(code)
     if credential is None:
         raise Http404
+    if credential.revoked_at is not None:
+        # Revoked (or erased at the holder's request): the verification page
+        # and the status list say so; the signed document is not handed out.
+        return HttpResponse(status=410)
     try:
         token = openbadges.credential_jwt(credential)
     except ImproperlyConfigured:

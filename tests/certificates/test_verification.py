@@ -172,3 +172,26 @@ def test_form_page_and_verification_in_english(client):
     html = response.content.decode()
     assert "Verify a certificate" in html
     assert 'name="code"' in html
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["a" * 12 + "\x00" + "b" * 19, "\x00" * 32, "é" * 30, "a" * 31 + "/"],
+)
+def test_codes_of_the_wrong_shape_are_not_looked_up(course_credential, client, code):
+    """A NUL byte would make PostgreSQL fail: refused before any query."""
+    from urllib.parse import quote
+
+    response = client.get(f"/fr/certificates/v/{quote(code, safe='')}/")
+    assert response.status_code == 404
+    response = client.get("/fr/certificates/", {"code": code})
+    assert response.status_code in (200, 404)
+
+
+def test_revoked_signed_credential_is_no_longer_handed_out(
+    course_credential, manager, client
+):
+    jwt_url = reverse("certificate_public_jwt", args=[course_credential.code])
+    assert client.get(jwt_url).status_code == 200
+    issuance.credential_revoke(course_credential, by=manager, reason="Erreur de saisie")
+    assert client.get(jwt_url).status_code == 410
