@@ -61,11 +61,13 @@ def session_url(session, request=None) -> str:
     return request.build_absolute_uri(path) if request is not None else path
 
 
-def location(session) -> str:
-    """Venue, place and region, most precise first (no repetition)."""
+def location(session, *, public=False) -> str:
+    """Venue, place and region, most precise first (no repetition). The
+    public feed leaves the venue out, as the public page does for anonymous
+    visitors."""
     parts = []
     for part in (
-        session.venue,
+        "" if public else session.venue,
         session.place.localized_name if session.place_id else "",
         session.region.localized_name,
     ):
@@ -83,7 +85,7 @@ def session_event(session, *, request=None, public=False) -> Event:
     # All-day events end (exclusively) the day after the last day.
     event.add("dtend", session.end_date + timedelta(days=1))
     event.add("summary", session.title)
-    event.add("location", location(session))
+    event.add("location", location(session, public=public))
     event.add("status", EVENT_STATUS.get(session.status, "CONFIRMED"))
     lines = [
         _("Course: %(course)s") % {"course": session.course.title},

@@ -347,8 +347,12 @@ def _value_lookup(name: str) -> dict[str, str]:
     return lookup
 
 
-def match_header(title) -> str | None:
-    lookup = _header_lookup()
+def match_header(title, lookup: dict[str, str] | None = None) -> str | None:
+    """The field a column title stands for, or None. Pass ``lookup`` (from
+    ``_header_lookup``) when matching many titles: building it renders every
+    label in every language of the site."""
+    if lookup is None:
+        lookup = _header_lookup()
     text = str(title or "")
     for candidate in (text, re.sub(r"\(.*?\)|\[.*?\]", " ", text)):
         key = normalise(candidate)
@@ -410,7 +414,18 @@ def _not_a_table():
     )
 
 
-def _csv_rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+def _too_many_columns():
+    return _(
+        "The first line has more than %(max)s columns. Keep only the columns "
+        "of the template."
+    ) % {"max": MAX_COLUMNS}
+
+
+def _csv_rows(
+    text: str, lookup: dict[str, str] | None = None
+) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    if lookup is None:
+        lookup = _header_lookup()
     first = next((line for line in text.splitlines() if line.strip()), "")
     candidates = []
     try:
@@ -422,7 +437,8 @@ def _csv_rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
 
     def recognised(delimiter):
         cells = next(csv.reader([first], delimiter=delimiter), [])
-        return sum(1 for cell in cells if match_header(cell))
+        # Beyond the cap the file is refused anyway: don't match every cell.
+        return sum(1 for cell in cells[: MAX_COLUMNS + 1] if match_header(cell, lookup))
 
     delimiter = max(candidates, key=recognised)  # the sniffed one wins ties
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -434,6 +450,8 @@ def _csv_rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
             if not any(cell.strip() for cell in record):
                 continue
             if header is None:
+                if len(record) > MAX_COLUMNS:
+                    raise ImportFileError(_too_many_columns())
                 header = record
                 continue
             rows.append((reader.line_num, record))
@@ -503,8 +521,9 @@ def _xlsx_rows(data: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
     return header or [], rows
 
 
-def read_table(data: bytes, filename: str = ""):
-    """(header, [(row number, cells)]) from CSV or XLSX bytes."""
+def read_table(data: bytes, filename: str = "", lookup: dict[str, str] | None = None):
+    """(header, [(row number, cells)]) from CSV or XLSX bytes. ``lookup``:
+    the column titles (see ``match_header``), to pick a CSV separator."""
     if not data:
         raise ImportFileError(_("The file is empty."))
     if len(data) > MAX_BYTES:
@@ -520,7 +539,7 @@ def read_table(data: bytes, filename: str = ""):
         )
     if filename.lower().endswith(".xlsx"):
         raise ImportFileError(_not_a_table())
-    return _csv_rows(_decode(data))
+    return _csv_rows(_decode(data), lookup)
 
 
 # Checking the rows -------------------------------------------------------
@@ -597,11 +616,12 @@ def parse(
 ) -> Preview:
     """Read and check a participant list. ``existing`` holds the (name, phone)
     of the people already in the session, to catch duplicates."""
-    header, records = read_table(data, filename)
+    lookup = _header_lookup()  # once per file, not once per cell
+    header, records = read_table(data, filename, lookup)
     columns: dict[int, str] = {}
     ignored = []
     for index, title in enumerate(header):
-        name = match_header(title)
+        name = match_header(title, lookup)
         if name is None:
             if str(title).strip():
                 ignored.append(str(title).strip()[:60])

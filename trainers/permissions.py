@@ -41,7 +41,9 @@ def can_see_all_sessions(user) -> bool:
 
 
 def is_session_trainer(user, session: CascadeSession) -> bool:
-    """The lead trainer or a co-facilitator of this session."""
+    """The lead trainer or a co-facilitator of this session, whatever their
+    standing (who ran it: a trainer may not review their own report). For
+    rights, ask ``can_edit_session`` or ``can_see_participants``."""
     if not user.is_authenticated:
         return False
     if session.lead_trainer_id == user.pk:
@@ -49,40 +51,65 @@ def is_session_trainer(user, session: CascadeSession) -> bool:
     return session.co_facilitators.filter(pk=user.pk).exists()
 
 
+def _active_cofacilitator(user) -> bool:
+    """An active member of the pool at co-facilitator level or above."""
+    return TrainerProfile.objects.filter(
+        user=user,
+        status=TrainerProfile.Status.ACTIVE,
+        level__gte=TrainerProfile.Level.CO_FACILITATOR,
+    ).exists()
+
+
+def is_session_lead(user, session: CascadeSession) -> bool:
+    """The session's lead trainer, while still allowed to lead sessions (a
+    suspended or demoted lead no longer acts for the programme)."""
+    return (
+        user.is_authenticated
+        and session.lead_trainer_id == user.pk
+        and can_lead_sessions(user)
+    )
+
+
 def can_edit_session(user, session: CascadeSession) -> bool:
     """Trainers edit only the sessions they lead or co-facilitate, and only
     while their own standing allows it: the lead must still be allowed to lead
     sessions; a co-facilitator must still be an active member of the pool at
-    co-facilitator level or above (a suspended or demoted co-facilitator keeps
-    read access through ``can_see_participants`` only while listed)."""
+    co-facilitator level or above. The same standing governs reading the
+    participants (``can_see_participants``)."""
     if not user.is_authenticated:
         return False
     if session.lead_trainer_id == user.pk:
         return can_lead_sessions(user)
-    return (
-        session.co_facilitators.filter(pk=user.pk).exists()
-        and TrainerProfile.objects.filter(
-            user=user,
-            status=TrainerProfile.Status.ACTIVE,
-            level__gte=TrainerProfile.Level.CO_FACILITATOR,
-        ).exists()
-    )
+    return session.co_facilitators.filter(
+        pk=user.pk
+    ).exists() and _active_cofacilitator(user)
 
 
 def can_see_participants(user, session: CascadeSession) -> bool:
-    """Participants' personal data: the session's trainers, master trainers
-    and programme managers — nobody else."""
-    return is_session_trainer(user, session) or can_see_all_sessions(user)
+    """Participants' personal data: master trainers and programme managers
+    (every session), and the session's own trainers while their standing lets
+    them work on it (``can_edit_session``) — a suspended or demoted trainer
+    loses access to the people of the sessions they ran."""
+    return can_see_all_sessions(user) or can_edit_session(user, session)
 
 
 def sessions_visible_to(user):
-    """The sessions a user may open in the trainers' area."""
+    """The sessions a user may open in the trainers' area (the same rule as
+    ``can_see_participants``)."""
     sessions = CascadeSession.objects.all()
     if can_see_all_sessions(user):
         return sessions
     if not user.is_authenticated:
         return sessions.none()
-    return sessions.filter(Q(lead_trainer=user) | Q(co_facilitators=user)).distinct()
+    mine = Q(pk__in=[])
+    if can_lead_sessions(user):
+        mine |= Q(lead_trainer=user)
+    if _active_cofacilitator(user):
+        # A subquery, not a join: no duplicate rows under annotations.
+        mine |= Q(pk__in=user.sessions_cofacilitated.values("pk")) & ~Q(
+            lead_trainer=user
+        )
+    return sessions.filter(mine)
 
 
 def can_see_profile(user, profile: TrainerProfile) -> bool:

@@ -7,6 +7,8 @@ the registered participants and only then writes. A unique constraint keeps
 one participation per account whatever happens.
 """
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -14,7 +16,12 @@ from django.utils.translation import gettext as _
 from .models import CascadeSession, Participant
 
 State = Participant.State
+# Claim codes are 10 characters of an unambiguous alphabet (models._short_code);
+# what people type is checked against a looser shape before any query.
+CLAIM_CODE = re.compile(r"[A-Z0-9]{4,12}")
 OPEN_FOR_SIGNUP = [CascadeSession.Status.SCHEDULED]
+# The waiting list moves up only before the session is held.
+WAITING_LIST_MOVES = [CascadeSession.Status.DRAFT, CascadeSession.Status.SCHEDULED]
 OPEN_FOR_ENTRY = [
     CascadeSession.Status.DRAFT,
     CascadeSession.Status.SCHEDULED,
@@ -70,8 +77,10 @@ def self_register(session, user) -> Participant:
 
 
 def cancel(participant: Participant) -> Participant | None:
-    """Withdraw a registration; the first person waiting takes the seat.
-    Returns the promoted participant, if any."""
+    """Withdraw a registration; before the session is held, the first person
+    waiting takes the seat (once it is held, nobody is told “a seat is
+    yours” for a session that already ran). Returns the promoted participant,
+    if any."""
     with transaction.atomic():
         session = _lock(participant.session)
         participant = Participant.objects.get(pk=participant.pk)
@@ -87,7 +96,10 @@ def cancel(participant: Participant) -> Participant | None:
 
 def promote_waiting(session) -> Participant | None:
     """Give free seats to the waiting list, first come first served.
-    Call inside a transaction holding the session lock."""
+    Call inside a transaction holding the session lock. Only before the
+    session is held: nobody takes a seat in a session that already ran."""
+    if session.status not in WAITING_LIST_MOVES:
+        return None
     promoted = None
     free = seats_left(session)
     if free <= 0:
@@ -162,6 +174,9 @@ def claim_with_code(user, code: str) -> Participant:
     """Someone who now has an account claims the record a trainer entered for
     them, with the code the trainer gave them."""
     code = (code or "").strip().upper().replace(" ", "").replace("-", "")
+    if not CLAIM_CODE.fullmatch(code):
+        # Not a code we hand out (and never a NUL byte for PostgreSQL).
+        raise ValidationError(_("This code is not valid, or has already been used."))
     with transaction.atomic():
         participant = (
             Participant.objects.select_for_update()

@@ -61,7 +61,9 @@ def mark_held(session, by, today=None) -> CascadeSession:
 
 
 def cancel(session, by, reason: str) -> CascadeSession:
-    if session.lead_trainer_id != by.pk and not permissions.can_validate(by):
+    """The lead trainer (while still allowed to lead sessions) or a master
+    trainer cancels; the people registered are told why."""
+    if not (permissions.is_session_lead(by, session) or permissions.can_validate(by)):
         raise PermissionDenied
     reason = (reason or "").strip()
     if not reason:

@@ -33,9 +33,11 @@ def _send(participant_pk: int, kind: str) -> bool:
             + reverse("trainers:session_public", args=[session.pk]),
             "site_name": settings.WAGTAIL_SITE_NAME,
         }
-        subject = render_to_string(
-            "trainers/email/session_subject.txt", context
-        ).strip()
+        # One line: a title holding a line break would make send_mail raise
+        # BadHeaderError (str.split also splits on U+2028 and friends).
+        subject = " ".join(
+            render_to_string("trainers/email/session_subject.txt", context).split()
+        )
         body = render_to_string("trainers/email/session_body.txt", context)
     send_mail(subject, body, None, [user.email])
     return True

@@ -154,13 +154,14 @@ class TestPermissions:
         assert not Attendance.objects.exists()
         assert running.participants.count() == 1
 
-    def test_lead_without_the_right_to_lead_only_reads(self, client, course, trainee):
+    def test_lead_without_the_right_to_lead_sees_nothing(self, client, course, trainee):
         """A lead whose certification lapsed (no longer in the Trainer group)
-        still sees the list but cannot change it."""
+        neither changes the list nor reads it any more: the people's personal
+        data follow the same standing as the right to work on the session."""
         session = factories.session(course, trainee)
         client.force_login(trainee)
         url = reverse("trainers:participant_list", args=[session.pk])
-        assert client.get(url).status_code == 200
+        assert client.get(url).status_code == 403
         assert client.post(url, {"full_name": "X"}).status_code == 403
 
     def test_session_links_show_only_usable_links(self, rf, running, master):
@@ -353,7 +354,8 @@ class TestAttendance:
         people = factories.participants(running, 2)
         first, second = people
         day1, day2, day3 = running.days
-        # Someone already marked present on day 3 gets unticked.
+        # Someone already marked present on day 3 gets unticked (the page
+        # showed the box ticked: "was").
         Attendance.objects.create(participant=second, day=day3, present=True)
         client.force_login(own_trainer)
         url = reverse("trainers:attendance", args=[running.pk])
@@ -361,6 +363,7 @@ class TestAttendance:
             url,
             {
                 "row": [first.pk, second.pk],
+                "was": [f"{second.pk}:{day3}"],
                 "present": [
                     f"{first.pk}:{day1}",
                     f"{first.pk}:{day2}",

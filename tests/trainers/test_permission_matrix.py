@@ -220,9 +220,16 @@ def person_data(full_name):
 
 
 def attendance_data(w):
+    """Everyone was marked present every day (``was``: the boxes ticked when
+    the page was loaded); the post leaves only Kadiatou's first day."""
     first_day = w.held.days[0].isoformat()
     return {
         "row": [w.kadiatou.pk, w.boubacar.pk],
+        "was": [
+            f"{person.pk}:{day.isoformat()}"
+            for person in (w.kadiatou, w.boubacar)
+            for day in w.held.days
+        ],
         "present": [f"{w.kadiatou.pk}:{first_day}"],
     }
 
@@ -578,3 +585,29 @@ def test_a_suspended_cofacilitator_changes_nothing(world, client, master):
     assert client.get(edit).status_code == 403
     assert client.post(add, person_data("Ajoutée")).status_code == 403
     assert not Participant.objects.filter(full_name="Ajoutée").exists()
+
+
+def test_a_suspended_lead_reads_and_changes_nothing(world, client, master, manager):
+    """Suspended, the lead no longer acts for the programme: no cancelling
+    (with its e-mail to everyone), no changes, and no more reading of the
+    participants' personal data or exports; masters and managers still read."""
+    own = world.people["own_trainer"]
+    certification.suspend(own.trainer_profile, by=master, reason="Enquête")
+    client.force_login(own)
+    cancel = reverse("trainers:session_cancel", args=[world.running.pk])
+    assert client.post(cancel, {"reason": "Rumeur"}).status_code == 403
+    assert CascadeSession.objects.get(pk=world.running.pk).status == Status.SCHEDULED
+    for name, args in (
+        ("session_detail", [world.held.pk]),
+        ("participant_list", [world.held.pk]),
+        ("participant_export", [world.held.pk, "csv"]),
+        ("attendance", [world.held.pk]),
+        ("scores", [world.held.pk]),
+    ):
+        address = reverse(f"trainers:{name}", args=args)
+        assert client.get(address).status_code == 403, name
+        for reader in (master, manager):
+            other = Client()
+            other.force_login(reader)
+            assert other.get(address).status_code == 200, (name, reader)
+        client.force_login(own)

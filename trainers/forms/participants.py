@@ -1,6 +1,7 @@
 """Forms for a session's participants: one person, an account link, a claim
 code, an upload, the attendance grid, paper-test scores and feedback."""
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import forms
@@ -96,10 +97,22 @@ class ImportForm(forms.Form):
         return upload
 
 
+def parse_pk(raw) -> int | None:
+    """A primary key from a form or the address, or None: ``str.isdigit``
+    accepts "²" (which ``int`` refuses) and "١" (which it reads), and numbers
+    beyond 64 bits overflow the database driver."""
+    if isinstance(raw, str) and re.fullmatch(r"[0-9]{1,18}", raw):
+        return int(raw)
+    return None
+
+
 class AttendanceForm:
     """The grid of registered participants × session days, as checkboxes
     named ``present`` with values ``<participant>:<day>``; the rows shown are
-    listed in ``row`` fields, so people added in the meantime are left alone."""
+    listed in ``row`` fields, so people added in the meantime are left alone,
+    and the cells ticked when the page was loaded in ``was`` fields, so that
+    only the cells this user changed are written: two trainers marking the
+    grid at the same time do not undo each other's ticks."""
 
     def __init__(self, session, participants, data=None):
         self.session = session
@@ -115,45 +128,79 @@ class AttendanceForm:
 
     def rows(self):
         checked = set(self.data.getlist("present")) if self.data is not None else None
+        was = set(self.data.getlist("was")) if self.data is not None else None
         if checked is None:
-            checked = self.initial()
+            checked = was = self.initial()
         for person in self.participants:
             cells = []
             for day in self.days:
                 value = f"{person.pk}:{day.isoformat()}"
-                cells.append({"day": day, "value": value, "checked": value in checked})
+                cells.append(
+                    {
+                        "day": day,
+                        "value": value,
+                        "checked": value in checked,
+                        "was": value in was,
+                    }
+                )
             yield person, cells
 
     def save(self) -> int:
-        """Upsert one Attendance row per participant shown and day, in one
-        transaction. Returns the number of people marked present at least once."""
-        known = {person.pk: person for person in self.participants}
-        shown = set()
-        for raw in self.data.getlist("row"):
-            if raw.isdigit() and int(raw) in known:
-                shown.add(int(raw))
+        """Write the cells of the rows shown, in one transaction with those
+        participants locked: a cell changed on the page (ticked now and not
+        when loaded, or the reverse) is written; an unchanged one is only
+        recorded if nobody recorded it meanwhile. Returns the number of people
+        present at least once."""
+        known = {person.pk for person in self.participants}
+        shown = {pk for pk in map(parse_pk, self.data.getlist("row")) if pk in known}
         checked = set(self.data.getlist("present"))
-        records = []
-        present_people = set()
-        for pk in sorted(shown):
-            for day in self.days:
-                present = f"{pk}:{day.isoformat()}" in checked
-                if present:
-                    present_people.add(pk)
-                records.append(Attendance(participant_id=pk, day=day, present=present))
+        was = set(self.data.getlist("was"))
         with transaction.atomic():
+            # Still registered in this session, locked until the end.
+            locked = list(
+                Participant.objects.select_for_update()
+                .filter(
+                    pk__in=shown,
+                    session=self.session,
+                    state=Participant.State.REGISTERED,
+                )
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            changed, unchanged = [], []
+            for pk in locked:
+                for day in self.days:
+                    value = f"{pk}:{day.isoformat()}"
+                    present = value in checked
+                    record = Attendance(participant_id=pk, day=day, present=present)
+                    if present != (value in was):
+                        changed.append(record)
+                    else:
+                        unchanged.append(record)
             Attendance.objects.bulk_create(
-                records,
+                changed,
                 update_conflicts=True,
                 unique_fields=["participant", "day"],
                 update_fields=["present"],
             )
-        return len(present_people)
+            Attendance.objects.bulk_create(unchanged, ignore_conflicts=True)
+            return (
+                Attendance.objects.filter(
+                    participant__in=locked, day__in=self.days, present=True
+                )
+                .values("participant")
+                .distinct()
+                .count()
+            )
 
 
 class ScoresForm(forms.Form):
     """Pre- and post-test scores typed from the marked papers, as percentages
-    or as points out of a common total. Blank means not known."""
+    or as points out of a common total. Blank means not known.
+
+    Each score travels with the value the page showed (hidden ``was_…``
+    fields): only the cells this user changed are checked and written, so
+    two trainers typing scores at the same time do not wipe each other's."""
 
     PERCENT, POINTS = "percent", "points"
     unit = forms.ChoiceField(
@@ -175,6 +222,7 @@ class ScoresForm(forms.Form):
     def __init__(self, *args, participants=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.participants = list(participants)
+        self.changed: dict[tuple[int, str], Decimal | None] = {}
         for person in self.participants:
             for which in ("pre", "post"):
                 name = f"{which}_{person.pk}"
@@ -184,8 +232,11 @@ class ScoresForm(forms.Form):
                     max_length=10,
                     widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 6}),
                 )
-                score = getattr(person, f"{which}_score")
-                self.initial[name] = _show(score)
+                self.fields[f"was_{name}"] = forms.CharField(
+                    required=False, widget=forms.HiddenInput
+                )
+                score = _show(getattr(person, f"{which}_score"))
+                self.initial[name] = self.initial[f"was_{name}"] = score
 
     @staticmethod
     def number(text):
@@ -200,6 +251,14 @@ class ScoresForm(forms.Form):
         if not value.is_finite():
             return "invalid"
         return value
+
+    @classmethod
+    def same(cls, typed, shown) -> bool:
+        """The cell holds what the page showed (1,5 and 1.50 are the same)."""
+        first, second = cls.number(typed), cls.number(shown)
+        if first == "invalid" or second == "invalid":
+            return (typed or "").strip() == (shown or "").strip()
+        return first == second
 
     def clean_out_of(self):
         raw = self.cleaned_data.get("out_of", "")
@@ -216,6 +275,7 @@ class ScoresForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        self.changed = {}
         unit = cleaned.get("unit")
         out_of = cleaned.get("out_of")
         if unit is None or (unit == self.POINTS and out_of is None):
@@ -225,6 +285,8 @@ class ScoresForm(forms.Form):
                 name = f"{which}_{person.pk}"
                 if name not in cleaned:
                     continue
+                if self.same(cleaned[name], cleaned.get(f"was_{name}", "")):
+                    continue  # not touched on this page: left as it is
                 value = self.number(cleaned[name])
                 if value == "invalid":
                     self.add_error(name, _("Not a number."))
@@ -238,27 +300,44 @@ class ScoresForm(forms.Form):
                         continue
                     value = value * 100 / out_of
                 if value is not None:
+                    # Checked before rounding too: quantize() fails on 1e99.
+                    if not -1 < value < 101:
+                        self.add_error(name, _("Between 0 and 100 %."))
+                        continue
                     value = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
                     if value < 0 or value > 100:
                         self.add_error(name, _("Between 0 and 100 %."))
                         continue
                 cleaned[name] = value
+                self.changed[(person.pk, which)] = value
         return cleaned
 
     def rows(self):
         for person in self.participants:
             pre, post = self[f"pre_{person.pk}"], self[f"post_{person.pk}"]
-            yield person, pre, post, [*pre.errors, *post.errors]
+            was = [self[f"was_pre_{person.pk}"], self[f"was_post_{person.pk}"]]
+            yield person, pre, post, [*pre.errors, *post.errors], was
 
     def save(self) -> int:
+        """Write the changed cells over the current values, in one transaction
+        with the participants locked. Returns the number of people changed."""
+        mine = {person.pk for person in self.participants}
+        wanted = {pk for pk, _which in self.changed if pk in mine}
         changed = []
-        for person in self.participants:
-            pre = self.cleaned_data[f"pre_{person.pk}"]
-            post = self.cleaned_data[f"post_{person.pk}"]
-            if person.pre_score != pre or person.post_score != post:
-                person.pre_score, person.post_score = pre, post
-                changed.append(person)
         with transaction.atomic():
+            for person in (
+                Participant.objects.select_for_update()
+                .filter(pk__in=wanted)
+                .order_by("pk")
+            ):
+                before = (person.pre_score, person.post_score)
+                for which in ("pre", "post"):
+                    if (person.pk, which) in self.changed:
+                        setattr(
+                            person, f"{which}_score", self.changed[(person.pk, which)]
+                        )
+                if (person.pre_score, person.post_score) != before:
+                    changed.append(person)
             Participant.objects.bulk_update(changed, ["pre_score", "post_score"])
         return len(changed)
 

@@ -1,6 +1,7 @@
 """Forms for cascade sessions: details, filters, cancelling, the report and
 its photos, the review of a report and observations of co-facilitators."""
 
+import unicodedata
 from itertools import groupby
 
 from django import forms
@@ -120,6 +121,16 @@ class SessionForm(forms.ModelForm):
             )
         else:
             del self.fields["co_facilitators"]
+
+    def clean_title(self):
+        title = self.cleaned_data["title"]
+        # The title goes into e-mail subjects and calendar summaries: one line
+        # of visible characters (no line or paragraph separators either).
+        if any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in title):
+            raise forms.ValidationError(
+                _("The title must fit on one line, without control characters.")
+            )
+        return title
 
     def clean(self):
         cleaned = super().clean()

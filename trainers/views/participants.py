@@ -5,7 +5,8 @@ scores, exports, and the anonymous feedback reached by a short link or QR code.
 Who may do what (see ``trainers.permissions``):
 
 - personal data (list, attendance, scores, exports, feedback summary): the
-  session's lead trainer and co-facilitators, master trainers and programme
+  session's lead trainer and co-facilitators while their standing lets them
+  work on it (not once suspended or demoted), master trainers and programme
   managers (``can_see_participants``);
 - every change: the session's lead and co-facilitators only
   (``can_edit_session``) — master trainers and managers read, they do not

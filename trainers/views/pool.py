@@ -4,6 +4,8 @@ Thin views: the rules live in ``certification``, ``lineage`` and
 ``permissions``; every view asks ``permissions`` who may see or change what.
 """
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -39,6 +41,7 @@ from ..permissions import (
 Level = TrainerProfile.Level
 Status = TrainerProfile.Status
 PER_PAGE = 25
+CALENDAR_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,40}")
 
 
 def _privileged(user, profile) -> bool:
@@ -418,6 +421,10 @@ def _ics(content: bytes, filename: str) -> HttpResponse:
 @never_cache
 def calendar_trainer(request, token):
     """A trainer's sessions; no login: the token in the address is the secret."""
+    # Tokens come from secrets.token_urlsafe: anything else (a NUL byte breaks
+    # PostgreSQL) is not found without asking the database.
+    if not CALENDAR_TOKEN.fullmatch(token):
+        raise Http404
     profile = (
         TrainerProfile.objects.select_related("user")
         .filter(calendar_token=token, user__is_active=True)

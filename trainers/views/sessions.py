@@ -26,6 +26,7 @@ from kalanso.accounts import audit
 from kalanso.sanitize import clean_html
 
 from .. import photos, registration, sessions
+from ..forms.participants import parse_pk
 from ..forms.sessions import (
     CancelForm,
     ObservationForm,
@@ -50,8 +51,10 @@ from ..permissions import (
     can_see_all_sessions,
     can_see_participants,
     can_validate,
+    is_session_lead,
     is_session_trainer,
     require,
+    sessions_visible_to,
 )
 
 Status = CascadeSession.Status
@@ -118,7 +121,8 @@ def _can_observe(user, session):
 
 
 def _can_cancel(user, session):
-    return session.lead_trainer_id == user.pk or can_validate(user)
+    # A suspended or demoted lead no longer cancels (nor e-mails everyone).
+    return is_session_lead(user, session) or can_validate(user)
 
 
 def _can_review(user, session):
@@ -209,7 +213,9 @@ def _public_cache(request, response):
 @login_required
 def session_list(request):
     user = request.user
-    mine = CascadeSession.objects.filter(
+    # The sessions the user trains, as far as their standing lets them open
+    # them (a suspended trainer no longer sees their sessions' people).
+    mine = sessions_visible_to(user).filter(
         Q(lead_trainer=user) | Q(pk__in=user.sessions_cofacilitated.values("pk"))
     )
     see_all = can_see_all_sessions(user)
@@ -458,10 +464,10 @@ def session_report(request, pk):
                     messages.success(request, _("The photo has been added."))
                     return here
         elif action == "delete":
-            photo_pk = request.POST.get("photo", "")
+            photo_pk = parse_pk(request.POST.get("photo", ""))
             photo = (
-                session.photos.filter(pk=int(photo_pk)).first()
-                if photo_pk.isdigit()
+                session.photos.filter(pk=photo_pk).first()
+                if photo_pk is not None
                 else None
             )
             if photo is None:
@@ -573,10 +579,10 @@ def session_observe(request, pk):
         )
         return redirect("trainers:session_detail", pk=session.pk)
     initial = {}
-    chosen = request.GET.get("trainer", "")
-    if request.method == "GET" and chosen.isdigit():
-        existing = session.observations.filter(trainer_id=int(chosen)).first()
-        initial = {"trainer": int(chosen)}
+    chosen = parse_pk(request.GET.get("trainer", ""))
+    if request.method == "GET" and chosen is not None:
+        existing = session.observations.filter(trainer_id=chosen).first()
+        initial = {"trainer": chosen}
         if existing:
             initial.update(report=existing.report, satisfactory=existing.satisfactory)
     form = ObservationForm(
