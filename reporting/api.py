@@ -1,6 +1,8 @@
 """A read-only JSON API of the programme's aggregates, for donors' reporting
 tools. Every figure is suppressed (see ``suppression``); the only filter is a
-whole calendar year.
+whole calendar year, and the all-time figures and every year's are protected
+together (see ``published``): no hidden figure can be worked out by
+subtracting one published period from another.
 
 Authentication: ``Authorization: Bearer <token>``, a Wagtail ``APIToken``
 (stored as a keyed digest, shown once at creation) created by a programme
@@ -16,17 +18,14 @@ import json
 from django.core.cache import cache
 from django.http import JsonResponse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from wagtail.models import APIToken
 
-from . import report, suppression
+from . import published, report, suppression
 from .filters import YearForm
 from .permissions import can_use_api
-from .signals import PUBLIC_CACHE_VERSION
 
-CACHE_SECONDS = 600
 RATE_LIMIT = 120  # requests per minute and token
 TOUCH_INTERVAL = 60
 TABLES = list(report.TABLE_ORDER)
@@ -111,17 +110,14 @@ def api_view(view):
 
 
 def _report(request):
+    """The all-time report or one year's, from the one system of published
+    figures (``published``: every period protected together, so that
+    subtracting one published period from another gives nothing away)."""
     form = YearForm(request.GET)
     if request.GET and not form.is_valid():
         return None, form
-    filters = form.filters()
-    version = cache.get_or_set(PUBLIC_CACHE_VERSION, 1, timeout=None)
-    key = f"reporting:api:{version}:{filters.key}:{get_language()}"
-    data = cache.get(key)
-    if data is None:
-        data = report.build(filters, published=True)
-        cache.set(key, data, CACHE_SECONDS)
-    return data, form
+    year = form.cleaned_data.get("year") if form.is_valid() else None
+    return published.published_report(year or None), form
 
 
 def table_json(data: report.Report, table: report.Table) -> dict:
@@ -219,7 +215,10 @@ def openapi_document(base: str = "/api/v1") -> dict:
         "name": "year",
         "in": "query",
         "required": False,
-        "description": "Restrict the figures to one calendar year.",
+        "description": "Restrict the figures to one calendar year. The "
+        "all-time figures and every year's are suppressed together: a hidden "
+        "figure cannot be worked out by subtracting the other years from the "
+        "all-time figure, so a year may hide more cells than it would alone.",
         "schema": {"type": "integer", "minimum": 2000, "maximum": 2100},
     }
     errors = {
@@ -303,7 +302,9 @@ def openapi_document(base: str = "/api/v1") -> dict:
                 "Read-only aggregates of the Kalanso training programme (online "
                 "courses and cascade sessions in Mali). Every count from 1 to 4 "
                 "is published as '<5', and further cells are hidden ('x') so that "
-                "no hidden count can be worked out from the totals. Tokens are "
+                "no hidden count can be worked out from the totals, nor from the "
+                "difference between the all-time figures and the yearly ones "
+                "(they are protected together). Tokens are "
                 "created by programme managers and sent as "
                 "'Authorization: Bearer <token>'."
             ),

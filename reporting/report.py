@@ -705,8 +705,21 @@ TABLE_ORDER = [
 ]
 
 
-def build(filters: Filters | None = None, *, published: bool = False) -> Report:
-    """The whole report in a fixed number of queries (about fifteen)."""
+def build(
+    filters: Filters | None = None,
+    *,
+    published: bool = False,
+    public_titles: bool | None = None,
+) -> Report:
+    """The whole report in a fixed number of queries (about fifteen).
+
+    ``published``: protected on its own (the dashboard's filtered "as
+    published" view); what leaves the platform is protected together with the
+    other periods, see ``reporting.published``. ``public_titles`` (default:
+    ``published``): course titles only of published courses without view
+    restrictions, the others counted together in one row."""
+    if public_titles is None:
+        public_titles = published
     f = resolve(filters or Filters())
     builder = _Builder(f)
     regions = selectors.regions()
@@ -722,7 +735,7 @@ def build(filters: Filters | None = None, *, published: bool = False) -> Report:
     builder.build_gain(gains)
     builder.build_pool(selectors.trainer_pool())
     builder.build_sessions(selectors.sessions_by_status(f))
-    builder.build_courses(selectors.course_completion(f))
+    builder.build_courses(selectors.course_completion(f, public_only=public_titles))
     builder.build_summary(gains)
     report = Report(
         filters=f,

@@ -39,6 +39,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import TruncMonth
+from django.utils.translation import get_language, gettext
 
 from assessments.models import Attempt
 from courses.models import CoursePage, Enrolment
@@ -409,9 +410,18 @@ def sessions_by_status(f: Filters) -> dict:
     return dict(sessions(f).values_list("status").annotate(n=Count("pk")).order_by())
 
 
-def course_completion(f: Filters) -> list[dict]:
+OTHER_COURSES = "other"
+
+
+def course_completion(f: Filters, *, public_only: bool = False) -> list[dict]:
     """Per course (all its language versions): enrolments in the period and
-    how many of them are completed. Two queries."""
+    how many of them are completed. Two queries.
+
+    ``public_only`` (what is published): titles only from course pages that
+    are live and have no view restriction (on themselves or an ancestor);
+    the other courses are counted together in one row, key ``"other"``, so
+    that the totals still add up and no unpublished title leaves the
+    platform."""
     rows = (
         enrolments(f)
         .values_list("course_key")
@@ -422,22 +432,32 @@ def course_completion(f: Filters) -> list[dict]:
         .order_by()
     )
     rows = list(rows)
-    from django.utils.translation import get_language
-
     language = (get_language() or "fr")[:2]
+    pages = CoursePage.objects.filter(translation_key__in=[r[0] for r in rows])
+    if public_only:
+        pages = pages.live().public()
     titles: dict = {}
-    for key, title, lang in CoursePage.objects.filter(
-        translation_key__in=[r[0] for r in rows]
-    ).values_list("translation_key", "title", "locale__language_code"):
+    for key, title, lang in pages.values_list(
+        "translation_key", "title", "locale__language_code"
+    ):
         if key not in titles or lang == language:
             titles[key] = title
-    result = [
-        {
-            "key": str(key),
-            "title": titles.get(key, str(key)),
-            "enrolled": enrolled,
-            "completed": completed,
-        }
-        for key, enrolled, completed in rows
-    ]
-    return sorted(result, key=lambda r: r["title"].lower())
+    result = []
+    other = {"key": OTHER_COURSES, "enrolled": 0, "completed": 0}
+    for key, enrolled, completed in rows:
+        if public_only and key not in titles:
+            other["enrolled"] += enrolled
+            other["completed"] += completed
+            continue
+        result.append(
+            {
+                "key": str(key),
+                "title": titles.get(key, str(key)),
+                "enrolled": enrolled,
+                "completed": completed,
+            }
+        )
+    result.sort(key=lambda r: r["title"].lower())
+    if other["enrolled"]:
+        result.append({**other, "title": gettext("Other courses (not published)")})
+    return result

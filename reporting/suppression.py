@@ -37,7 +37,11 @@ What it does not claim: bounds combined across several relations at once
 (a two-way reasoning over the whole table) can still narrow a hidden figure
 to a range, rarely to one value. Different filters on the same data can also
 be subtracted from each other; this is why the public page has no filters and
-the API only filters by whole year.
+the API only filters by whole year — and why the all-time report and the
+yearly reports are protected *together*, in one call over the union of their
+cells with the relations ``all-time = sum of the years``
+(``reporting.published``): protected separately, "<5" in one year, 10 in
+the other and 13 all-time would give 3 away.
 """
 
 from __future__ import annotations

@@ -8,13 +8,17 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.db.models import Q
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.cache import (
+    add_never_cache_headers,
+    patch_cache_control,
+    patch_vary_headers,
+)
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -24,7 +28,7 @@ from kalanso.accounts import audit
 from trainers.models import Participant
 from trainers.permissions import require
 
-from . import exports, presenters, report, rights
+from . import exports, presenters, published, report, rights
 from .filters import FilterForm, Filters
 from .models import PublicSummarySettings
 from .permissions import (
@@ -32,7 +36,6 @@ from .permissions import (
     can_manage_people,
     can_view_dashboard,
 )
-from .signals import PUBLIC_CACHE_VERSION
 
 PUBLIC_CACHE_SECONDS = 900
 
@@ -51,8 +54,11 @@ def _filters(request) -> tuple[FilterForm, Filters]:
 def dashboard(request):
     require(can_view_dashboard(request.user))
     form, filters = _filters(request)
-    published = request.GET.get("view") == "published"
-    data = report.build(filters, published=published)
+    published_view = request.GET.get("view") == "published"
+    if published_view and filters.is_empty:
+        data = published.published_report()  # exactly what is public
+    else:
+        data = report.build(filters, published=published_view)
     query = request.GET.copy()
     query.pop("view", None)
     return render(
@@ -63,7 +69,7 @@ def dashboard(request):
             "report": data,
             "sections": presenters.sections(data),
             "missing_polygons": presenters.missing_polygons(data),
-            "published": published,
+            "published": published_view,
             "query": query.urlencode(),
             "can_export_personal": can_export_personal_data(request.user),
         },
@@ -87,7 +93,10 @@ def export_aggregates(request, fmt):
     if request.GET and not form.is_valid():
         messages.error(request, _("The filters are not valid: nothing was exported."))
         return redirect("reporting:dashboard")
-    data = report.build(filters, published=True)
+    if filters.is_empty:
+        data = published.published_report()  # the same figures as the public
+    else:
+        data = report.build(filters, published=True)
     audit.record(
         request.user,
         "reporting.export_aggregates",
@@ -145,14 +154,9 @@ def export_personal(request, kind, fmt):
 
 
 def public_report():
-    """The unfiltered, suppressed report, cached for everyone (per language)."""
-    version = cache.get_or_set(PUBLIC_CACHE_VERSION, 1, timeout=None)
-    key = f"reporting:public:{version}:{get_language()}"
-    data = cache.get(key)
-    if data is None:
-        data = report.build(Filters(), published=True)
-        cache.set(key, data, PUBLIC_CACHE_SECONDS)
-    return data
+    """The all-time published report (protected together with the yearly
+    reports of the API, see ``published``), cached for everyone."""
+    return published.published_report()
 
 
 @require_GET
@@ -171,7 +175,15 @@ def public_summary(request):
             "missing_polygons": presenters.missing_polygons(data),
         },
     )
-    response["Cache-Control"] = f"public, max-age={PUBLIC_CACHE_SECONDS}"
+    # The figures are the same for everyone, but a logged-in visitor's page
+    # carries their name and a CSRF token: shared caches keep only the
+    # anonymous page.
+    patch_vary_headers(response, ["Cookie"])
+    if request.user.is_authenticated:
+        add_never_cache_headers(response)
+        patch_cache_control(response, private=True)
+    else:
+        response["Cache-Control"] = f"public, max-age={PUBLIC_CACHE_SECONDS}"
     return response
 
 

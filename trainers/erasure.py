@@ -6,6 +6,13 @@ scores — and loses what names them: full name, phone, role, and the claim
 code (replaced, so an old code can no longer attach the record to an account).
 The new name is a stable code that means nothing without the site's
 SECRET_KEY.
+
+These functions touch the trainers app only. A participant's certificates of
+attendance keep a copy of the name (``certificates.Credential.holder_name``),
+and trainers does not import certificates: call the wrappers in
+``reporting.rights`` (``erase_participant``, ``pseudonymise_participants``,
+``erase_person``), which also revoke the credentials and put the pseudonym
+in place of the name.
 """
 
 from __future__ import annotations

@@ -126,7 +126,8 @@ def pseudonym(user_id: int) -> str:
 @transaction.atomic
 def erase_account(user: User, *, by=None, reason: str = "") -> User:
     """Pseudonymise the account's personal fields and close it. Aggregates
-    (enrolments, completions, scores, gender, region, organisation) stay."""
+    (enrolments, completions, scores, gender, region, organisation) stay; the
+    audit entries of what the person did stay too, under the pseudonym."""
     user = User.objects.select_for_update().get(pk=user.pk)
     code = pseudonym(user.pk)
     user.email = f"{code}@erased.invalid"
@@ -141,6 +142,9 @@ def erase_account(user: User, *, by=None, reason: str = "") -> User:
     user.save()
     user.groups.clear()
     user.user_permissions.clear()
+    # The audit log keeps the actor's name as text (to survive a deletion):
+    # the erased person's entries keep only the pseudonym.
+    AuditEntry.objects.filter(actor=user).update(actor_label=code)
     audit.record(
         by if by is not None and by.pk != user.pk else None,
         "accounts.erase",

@@ -5,8 +5,9 @@ from reporting import retention
 
 class Command(BaseCommand):
     help = (
-        "Apply the retention periods: pseudonymise old participants, erase "
-        "long-inactive accounts, delete old audit entries (see "
+        "Apply the retention periods: pseudonymise old participants (and "
+        "revoke their certificates), delete the report photos of their "
+        "sessions, erase long-inactive accounts, delete old audit entries (see "
         "reporting/retention.py for the settings)."
     )
 
@@ -20,6 +21,8 @@ class Command(BaseCommand):
         prefix = "Would pseudonymise/erase/delete" if dry_run else "Done"
         self.stdout.write(
             f"{prefix}: {outcome.participants} participant(s) pseudonymised, "
+            f"{outcome.photos} session photo(s) deleted, "
             f"{outcome.accounts} account(s) erased, "
+            f"{outcome.credentials} earlier erasure(s) of credentials completed, "
             f"{outcome.audit_entries} audit entr(y/ies) deleted."
         )

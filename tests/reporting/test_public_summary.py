@@ -1,0 +1,102 @@
+"""The public summary page: shared caches keep only the anonymous page, and
+only the titles of published courses without view restrictions leave the
+platform."""
+
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from wagtail.models import APIToken, PageViewRestriction
+
+import pytest
+
+from courses.factories import course_with_lessons, user_with_role
+from courses.models import CoursePage, Enrolment
+from reporting import published
+from reporting.models import PublicSummarySettings
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def url(db):
+    cache.clear()
+    settings = PublicSummarySettings.load()
+    settings.enabled = True
+    settings.save()
+    return reverse("reporting:public_summary")
+
+
+def test_only_the_anonymous_page_may_be_cached_by_others(client, url):
+    anonymous = client.get(url)
+    assert anonymous.status_code == 200
+    assert "public" in anonymous["Cache-Control"]
+    assert "max-age=900" in anonymous["Cache-Control"]
+
+    client.force_login(user_with_role("aminata@example.org", "Trainee"))
+    personal = client.get(url)
+    assert personal.status_code == 200
+    html = personal.content.decode()
+    assert "csrfmiddlewaretoken" in html and reverse("accounts:profile") in html
+    control = personal["Cache-Control"]
+    assert "public" not in control
+    assert "private" in control and "no-store" in control
+    assert "Cookie" in personal["Vary"]
+    # Nor did the site's own page cache keep it.
+    client.logout()
+    again = client.get(url).content.decode()
+    assert "csrfmiddlewaretoken" not in again
+    assert reverse("accounts:profile") not in again
+
+
+def enrol(course, n, *, completed=0):
+    for i in range(n):
+        user = user_with_role(f"{course.slug}-{i}@example.org", "Trainee")
+        Enrolment.objects.create(
+            user=user,
+            course=course,
+            course_key=course.translation_key,
+            completed_at=timezone.now() if i < completed else None,
+        )
+
+
+def test_course_table_names_only_published_unrestricted_courses(client, url):
+    shown = course_with_lessons(lessons=1, title="Cours public")
+    draft = course_with_lessons(lessons=1, title="Cours secret en préparation")
+    CoursePage.objects.get(pk=draft.pk).unpublish()
+    restricted = course_with_lessons(lessons=1, title="Cours réservé au personnel")
+    restriction = PageViewRestriction.objects.create(
+        page=restricted, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.add(Group.objects.get(name="Programme manager"))
+    enrol(shown, 6, completed=5)
+    enrol(draft, 5, completed=0)
+    enrol(restricted, 7, completed=6)
+
+    html = client.get(url).content.decode()
+    assert "Cours public" in html
+    assert "Cours secret" not in html and "Cours réservé" not in html
+    assert "Other courses (not published)" in html or "Autres cours" in html
+
+    with translation.override("en"):
+        data = published.published_report()
+    rows = {
+        row["label"]: row["values"] for row in data.table_rows(data.tables["courses"])
+    }
+    assert set(rows) == {"Cours public", "Other courses (not published)", "Total"}
+    assert rows["Other courses (not published)"][:2] == [12, 6]
+    assert rows["Total"][:2] == [18, 11]
+    # The API (the same published system) names no hidden course either.
+    manager = user_with_role("manager@example.org", "Programme manager")
+    token = APIToken.create_token(user=manager, name="donor")[1]
+    body = client.get(
+        reverse("reporting_api:table", args=["courses"]),
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    ).content.decode()
+    assert "Cours secret" not in body and "Cours réservé" not in body
+    # The programme's own dashboard keeps the exact, named figures.
+    client.force_login(manager)
+    dashboard = client.get(reverse("reporting:dashboard")).content.decode()
+    assert "Cours secret en préparation" in dashboard
+    assert "Cours réservé au personnel" in dashboard
