@@ -18,9 +18,11 @@ from django.utils.translation import gettext as _
 
 from kalanso.accounts.models import Region, User
 
-from .models import CascadeSession, CertificationSettings, Participant, TrainerProfile
+from .models import CascadeSession, Participant, TrainerProfile
 
 MAX_DEPTH = 50
+# Key of the PostgreSQL advisory lock that serialises lineage changes.
+LINEAGE_LOCK = 0x4B414C31  # "KAL1"
 COUNTED_STATUSES = (
     CascadeSession.Status.HELD,
     CascadeSession.Status.REPORTED,
@@ -107,11 +109,13 @@ def generation_of(user_id: int) -> int | None:
 def set_trained_in(profile: TrainerProfile, session: CascadeSession | None) -> None:
     """Record the session in which a trainer was trained; refuse cycles.
 
-    Lineage changes are serialised by a lock on the one certification-settings
-    row, so two trainers naming each other's sessions at the same moment
-    cannot both pass the cycle check (SQLite serialises writes anyway)."""
-    rules = CertificationSettings.load()
-    CertificationSettings.objects.select_for_update().filter(pk=rules.pk).first()
+    Lineage changes are serialised (a transaction-level advisory lock on
+    PostgreSQL; SQLite runs write transactions one at a time), so two trainers
+    naming each other's sessions at the same moment cannot both pass the cycle
+    check."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LINEAGE_LOCK])
     if session is not None:
         if session.lead_trainer_id == profile.user_id:
             raise ValidationError(
