@@ -4,22 +4,13 @@
 from django.conf import settings
 from django.core.cache import cache
 
+from kalanso.http import client_address
+
 WINDOW_SECONDS = 60
 
 
 def limit() -> int:
     return int(getattr(settings, "KALANSO_VERIFY_RATE_LIMIT", 30))
-
-
-def client_address(request) -> str:
-    """Behind the production proxy (``SECURE_PROXY_SSL_HEADER`` set), the last
-    X-Forwarded-For entry is the one the proxy added; earlier entries come
-    from the client and prove nothing."""
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded.strip():
-            return forwarded.split(",")[-1].strip()[:64]
-    return request.META.get("REMOTE_ADDR", "")[:64]
 
 
 def exceeded(request) -> bool:

@@ -37,6 +37,7 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from assessments.pdf_views import can_print_paper
 from kalanso.accounts import audit
+from kalanso.http import client_address
 
 from .. import exports, importing, qr, registration
 from ..forms.participants import (
@@ -677,17 +678,6 @@ def _answered(request, session) -> bool:
         _cookie_name(session), default=None, salt=FEEDBACK_COOKIE_SALT
     )
     return value == session.feedback_token
-
-
-def client_address(request) -> str:
-    """The visitor's address. Behind the production proxy (which sets
-    ``SECURE_PROXY_SSL_HEADER``), the last X-Forwarded-For entry is the one
-    the proxy added; earlier ones come from the client and prove nothing."""
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded.strip():
-            return forwarded.split(",")[-1].strip()[:64]
-    return request.META.get("REMOTE_ADDR", "")[:64]
 
 
 def _address_key(request, session) -> str:
