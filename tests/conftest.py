@@ -3,6 +3,8 @@ from django.core.cache import cache
 import pytest
 
 from courses.factories import course_with_lessons, user_with_role
+from trainers import factories as trainer_factories
+from trainers.models import TrainerProfile
 
 PASSWORD = "correct-horse-battery"
 
@@ -56,3 +58,44 @@ def trainee_client(client, trainee):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+# One person per role of the trainer pool, and a session led by ``own_trainer``
+# (trainers, certificates and reporting tests).
+
+
+@pytest.fixture
+def master(db):
+    return trainer_factories.trainer("master@example.org", TrainerProfile.Level.MASTER)
+
+
+@pytest.fixture
+def own_trainer(db):
+    """The lead trainer of ``cascade_session``."""
+    return trainer_factories.trainer("lead@example.org", TrainerProfile.Level.CERTIFIED)
+
+
+@pytest.fixture
+def other_trainer(db):
+    return trainer_factories.trainer(
+        "other@example.org", TrainerProfile.Level.CERTIFIED
+    )
+
+
+@pytest.fixture
+def cofacilitator(db):
+    return trainer_factories.trainer(
+        "cofac@example.org", TrainerProfile.Level.CO_FACILITATOR
+    )
+
+
+@pytest.fixture
+def manager(db):
+    return user_with_role("manager@example.org", "Programme manager")
+
+
+@pytest.fixture
+def cascade_session(course, own_trainer, cofacilitator):
+    return trainer_factories.session(
+        course, own_trainer, co_facilitators=[cofacilitator]
+    )

@@ -1,7 +1,7 @@
 """People, sessions and credentials for the certificates tests.
 
-The trainers fixtures (one person per role) are copied from
-tests/trainers/conftest.py. Issuance runs in tasks queued with
+The people of the trainer pool (one per role) come from tests/conftest.py.
+Issuance runs in tasks queued with
 ``transaction.on_commit``: tests that need it wrap the action in
 ``django_capture_on_commit_callbacks(execute=True)`` (or use real
 transactions), as a deployed site would commit.
@@ -34,39 +34,8 @@ Level = TrainerProfile.Level
 
 
 @pytest.fixture
-def master(db):
-    return factories.trainer("master@example.org", Level.MASTER)
-
-
-@pytest.fixture
-def own_trainer(db):
-    """The lead trainer of ``cascade_session``."""
-    return factories.trainer("lead@example.org", Level.CERTIFIED)
-
-
-@pytest.fixture
-def other_trainer(db):
-    return factories.trainer("other@example.org", Level.CERTIFIED)
-
-
-@pytest.fixture
-def cofacilitator(db):
-    return factories.trainer("cofac@example.org", Level.CO_FACILITATOR)
-
-
-@pytest.fixture
-def manager(db):
-    return user_with_role("manager@example.org", "Programme manager")
-
-
-@pytest.fixture
 def other_trainee(db):
     return user_with_role("other-trainee@example.org", "Trainee")
-
-
-@pytest.fixture
-def cascade_session(course, own_trainer, cofacilitator):
-    return factories.session(course, own_trainer, co_facilitators=[cofacilitator])
 
 
 @pytest.fixture

@@ -89,11 +89,6 @@ def _attempt(quiz, user, number, percent):
 
 
 @pytest.fixture
-def manager(db):
-    return user_with_role("manager@example.org", "Programme manager")
-
-
-@pytest.fixture
 def programme(course):
     pre = quiz_factories.quiz_with(
         [quiz_factories.single_choice()], title="Pre", kind=Quiz.Kind.PRE_TEST
