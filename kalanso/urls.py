@@ -42,6 +42,8 @@ urlpatterns += i18n_patterns(
     path("trainers/", include("trainers.urls")),
     path("certificates/", include("certificates.urls")),
     path("reporting/", include("reporting.urls")),
+    # People's rights kept the paths they had when reporting held them.
+    path("reporting/", include("privacy.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -1,4 +1,4 @@
-"""Who may see the programme's figures and its people's data.
+"""Who may see the programme's figures and export its people's data.
 
 Dashboards, exports and API tokens are for programme managers (and
 administrators): :func:`trainers.permissions.is_manager`. Everybody else who
@@ -15,11 +15,6 @@ def can_view_dashboard(user) -> bool:
 
 def can_export_personal_data(user) -> bool:
     """Personal-data exports: programme managers only, each one audited."""
-    return is_manager(user) and user.is_active
-
-
-def can_manage_people(user) -> bool:
-    """Export and erase the data of participants without an account."""
     return is_manager(user) and user.is_active
 
 

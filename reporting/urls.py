@@ -19,19 +19,4 @@ urlpatterns = [
     path("impact/", views.public_summary, name="public_summary"),
     path("api-tokens/", views.tokens, name="tokens"),
     path("api-tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
-    path("my-data/", views.my_data, name="my_data"),
-    re_path(
-        r"^my-data/export\.(?P<fmt>json|csv)$",
-        views.my_data_export,
-        name="my_data_export",
-    ),
-    path("my-data/erase/", views.my_data_erase, name="my_data_erase"),
-    path("people/", views.people, name="people"),
-    path("people/<int:pk>/", views.participant_detail, name="participant"),
-    path(
-        "people/<int:pk>/export.json",
-        views.participant_export,
-        name="participant_export",
-    ),
-    path("people/<int:pk>/erase/", views.participant_erase, name="participant_erase"),
 ]

@@ -1,14 +1,12 @@
-"""Views: the programme dashboard, exports, the public summary page, API
-tokens and people's rights. Thin: figures come from ``report``, rules from
-``permissions``, ``rights`` and ``suppression``."""
+"""Views: the programme dashboard, exports, the public summary page and API
+tokens. Thin: figures come from ``report``, rules from ``permissions`` and
+``suppression``. People's rights have their own app, ``privacy``."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -25,17 +23,12 @@ from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import APIToken
 
 from kalanso.accounts import audit
-from trainers.models import Participant
 from trainers.permissions import require
 
-from . import exports, presenters, published, report, rights
+from . import exports, presenters, published, report
 from .filters import FilterForm, Filters
 from .models import PublicSummarySettings
-from .permissions import (
-    can_export_personal_data,
-    can_manage_people,
-    can_view_dashboard,
-)
+from .permissions import can_export_personal_data, can_view_dashboard
 
 PUBLIC_CACHE_SECONDS = 900
 
@@ -233,170 +226,3 @@ def token_revoke(request, pk):
         audit.record(request.user, "reporting.api_token_revoke", token)
         messages.success(request, _("The token is revoked."))
     return redirect("reporting:tokens")
-
-
-# People's rights: account holders -------------------------------------------------
-
-
-class EraseForm(forms.Form):
-    password = forms.CharField(
-        label=gettext_lazy("Your password"), widget=forms.PasswordInput, strip=False
-    )
-    confirm = forms.BooleanField(
-        label=gettext_lazy(
-            "I understand that my account will be closed and my name and e-mail "
-            "address removed for good."
-        )
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def clean_password(self):
-        password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError(_("This password is not correct."))
-        return password
-
-
-@never_cache
-@login_required
-def my_data(request):
-    form = EraseForm(user=request.user)
-    return render(request, "reporting/my_data.html", {"form": form})
-
-
-@never_cache
-@login_required
-@require_GET
-def my_data_export(request, fmt):
-    data = rights.personal_data(request.user)
-    audit.record(request.user, "accounts.export_own_data", request.user, format=fmt)
-    if fmt == "json":
-        response = HttpResponse(
-            rights.as_json(data), content_type="application/json; charset=utf-8"
-        )
-        return _attachment(response, "my-kalanso-data.json")
-    response = HttpResponse(rights.as_csv(data), content_type=exports.CSV_CONTENT_TYPE)
-    return _attachment(response, "my-kalanso-data.csv")
-
-
-@never_cache
-@require_POST
-@login_required
-def my_data_erase(request):
-    form = EraseForm(request.POST, user=request.user)
-    if not form.is_valid():
-        return render(request, "reporting/my_data.html", {"form": form}, status=400)
-    user = request.user
-    rights.erase_person(user, by=user, reason="requested by the person")
-    logout(request)
-    messages.success(
-        request,
-        _("Your account is closed and your personal data erased. Goodbye."),
-    )
-    return redirect("/")
-
-
-# People's rights: participants without an account (managers) ------------------------
-
-PEOPLE_LIMIT = 50
-
-
-@never_cache
-@login_required
-@require_GET
-def people(request):
-    require(can_manage_people(request.user))
-    q = (request.GET.get("q") or "").strip()[:100]
-    results = []
-    if q:
-        results = list(
-            Participant.objects.filter(
-                Q(full_name__icontains=q) | Q(claim_code__iexact=q) | Q(phone=q)
-            )
-            .select_related("session", "session__region")
-            .order_by("full_name", "pk")[:PEOPLE_LIMIT]
-        )
-        audit.record(
-            request.user, "reporting.people_search", None, results=len(results)
-        )
-    return render(
-        request,
-        "reporting/people.html",
-        {"q": q, "results": results, "limit": PEOPLE_LIMIT},
-    )
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Reason (recorded in the audit log)"),
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-
-def _participant(pk):
-    return get_object_or_404(
-        Participant.objects.select_related(
-            "session", "session__region", "session__course"
-        ),
-        pk=pk,
-    )
-
-
-@never_cache
-@login_required
-@require_GET
-def participant_detail(request, pk):
-    require(can_manage_people(request.user))
-    participant = _participant(pk)
-    audit.record(request.user, "reporting.participant_view", participant)
-    return render(
-        request,
-        "reporting/participant.html",
-        {"participant": participant, "form": ReasonForm()},
-    )
-
-
-@never_cache
-@login_required
-@require_GET
-def participant_export(request, pk):
-    require(can_manage_people(request.user))
-    participant = _participant(pk)
-    data = rights.participant_export(participant, by=request.user)
-    response = HttpResponse(
-        rights.as_json(data), content_type="application/json; charset=utf-8"
-    )
-    return _attachment(response, f"participant-{participant.pk}.json")
-
-
-@never_cache
-@require_POST
-@login_required
-def participant_erase(request, pk):
-    require(can_manage_people(request.user))
-    participant = _participant(pk)
-    form = ReasonForm(request.POST)
-    if participant.user_id is not None:
-        messages.error(
-            request,
-            _(
-                "This participant has an account: the person erases it from their own page."
-            ),
-        )
-        return redirect("reporting:participant", pk=participant.pk)
-    if not form.is_valid():
-        return render(
-            request,
-            "reporting/participant.html",
-            {"participant": participant, "form": form},
-            status=400,
-        )
-    rights.erase_participant(
-        participant, by=request.user, reason=form.cleaned_data["reason"]
-    )
-    messages.success(request, _("The participant's personal data is erased."))
-    return redirect("reporting:participant", pk=participant.pk)

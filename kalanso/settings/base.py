@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "trainers.apps.TrainersConfig",
     "certificates.apps.CertificatesConfig",
     "reporting.apps.ReportingConfig",
+    "privacy.apps.PrivacyConfig",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
@@ -320,7 +321,7 @@ KALANSO_SIGNING_KEY_FILE = os.environ.get("KALANSO_SIGNING_KEY_FILE", "")
 KALANSO_SIGNING_KEY_AUTOGENERATE = True
 
 # People's rights: how long personal data is kept, in days (empty = for ever);
-# applied by `manage.py apply_retention` (see reporting/retention.py).
+# applied by `manage.py apply_retention` (see privacy/retention.py).
 KALANSO_RETENTION_PARTICIPANT_DAYS = os.environ.get(
     "KALANSO_RETENTION_PARTICIPANT_DAYS", "1095"
 )

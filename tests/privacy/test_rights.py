@@ -15,7 +15,8 @@ import pytest
 
 from courses.models import Enrolment, LessonPage, ReflectionAnswer
 from kalanso.accounts.models import AuditEntry, User
-from reporting import report, retention
+from privacy import retention
+from reporting import report
 from trainers import factories
 from trainers.models import Participant
 
@@ -39,7 +40,7 @@ def test_own_data_export(client, programme):
         user=learner, phone="+22370000000"
     )
     client.force_login(learner)
-    response = client.get(reverse("reporting:my_data_export", args=["json"]))
+    response = client.get(reverse("privacy:my_data_export", args=["json"]))
     assert response.status_code == 200
     assert (
         "private" in response["Cache-Control"]
@@ -54,7 +55,7 @@ def test_own_data_export(client, programme):
     assert records["trainers.participant"][0]["phone"] == "+22370000000"
     assert "claim_code" not in records["trainers.participant"][0]
     assert "password" not in data["account"]
-    response = client.get(reverse("reporting:my_data_export", args=["csv"]))
+    response = client.get(reverse("privacy:my_data_export", args=["csv"]))
     text = response.content.decode("utf-8-sig")
     assert "l1@example.org" in text and "trainers.participant" in text
     assert AuditEntry.objects.filter(action="accounts.export_own_data").count() == 2
@@ -75,12 +76,12 @@ def test_erasure_keeps_every_total(client, programme):
     before = totals()
     client.force_login(learner)
     bad = client.post(
-        reverse("reporting:my_data_erase"), {"password": "wrong", "confirm": "on"}
+        reverse("privacy:my_data_erase"), {"password": "wrong", "confirm": "on"}
     )
     assert bad.status_code == 400
     assert User.objects.get(pk=learner.pk).email == "l1@example.org"
     response = client.post(
-        reverse("reporting:my_data_erase"), {"password": PASSWORD, "confirm": "on"}
+        reverse("privacy:my_data_erase"), {"password": PASSWORD, "confirm": "on"}
     )
     assert response.status_code == 302
     assert totals() == before
@@ -107,7 +108,7 @@ def test_erasure_keeps_every_total(client, programme):
     ).values_list("actor_label", flat=True)
     assert set(labels) == {"system"}
     # The session ended with the erasure.
-    assert client.get(reverse("reporting:my_data")).status_code == 302
+    assert client.get(reverse("privacy:my_data")).status_code == 302
 
 
 def test_manager_erases_a_participant_without_account(client, manager, programme):
@@ -115,16 +116,16 @@ def test_manager_erases_a_participant_without_account(client, manager, programme
     Participant.objects.filter(pk=participant.pk).update(phone="+223 2", role="Chef")
     before = totals()
     client.force_login(manager)
-    found = client.get(reverse("reporting:people") + "?q=Participant 2")
+    found = client.get(reverse("privacy:people") + "?q=Participant 2")
     assert participant.full_name in found.content.decode()
-    export = client.get(reverse("reporting:participant_export", args=[participant.pk]))
+    export = client.get(reverse("privacy:participant_export", args=[participant.pk]))
     assert json.loads(export.content)["participant"]["phone"] == "+223 2"
     refused = client.post(
-        reverse("reporting:participant_erase", args=[participant.pk]), {}
+        reverse("privacy:participant_erase", args=[participant.pk]), {}
     )
     assert refused.status_code == 400
     client.post(
-        reverse("reporting:participant_erase", args=[participant.pk]),
+        reverse("privacy:participant_erase", args=[participant.pk]),
         {"reason": "Asked by phone on 3 March"},
     )
     participant.refresh_from_db()
@@ -152,7 +153,7 @@ def test_participant_with_account_is_erased_by_the_person(client, manager, progr
     )
     client.force_login(manager)
     client.post(
-        reverse("reporting:participant_erase", args=[participant.pk]), {"reason": "x"}
+        reverse("privacy:participant_erase", args=[participant.pk]), {"reason": "x"}
     )
     participant.refresh_from_db()
     assert participant.pseudonymised_at is None

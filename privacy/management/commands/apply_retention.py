@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from reporting import retention
+from privacy import retention
 
 
 class Command(BaseCommand):
@@ -8,7 +8,7 @@ class Command(BaseCommand):
         "Apply the retention periods: pseudonymise old participants (and "
         "revoke their certificates), delete the report photos of their "
         "sessions, erase long-inactive accounts, delete old audit entries (see "
-        "reporting/retention.py for the settings)."
+        "privacy/retention.py for the settings)."
     )
 
     def add_arguments(self, parser):

@@ -22,8 +22,8 @@ from courses.factories import user_with_role
 from courses.models import Enrolment
 from kalanso.accounts import audit
 from kalanso.accounts.models import AuditEntry
-from reporting import retention, rights
-from trainers import erasure, factories
+from privacy import erasure, retention
+from trainers import factories
 from trainers.models import Attendance, Participant, SessionPhoto, TrainerProfile
 
 pytestmark = pytest.mark.django_db
@@ -104,7 +104,7 @@ def test_a_person_who_erases_their_account_is_no_longer_named(client, course, pe
 
     client.force_login(person)
     response = client.post(
-        reverse("reporting:my_data_erase"), {"password": PASSWORD, "confirm": "on"}
+        reverse("privacy:my_data_erase"), {"password": PASSWORD, "confirm": "on"}
     )
     assert response.status_code == 302
 
@@ -119,9 +119,11 @@ def test_a_person_who_erases_their_account_is_no_longer_named(client, course, pe
         assert "Aminata" not in html.title()
         assert jwt.status_code == 410
     attendance.refresh_from_db()
-    assert attendance.holder_name == erasure.pseudonym(attendance.participant_id)
+    assert attendance.holder_name == erasure.participant_pseudonym(
+        attendance.participant_id
+    )
     corrected.refresh_from_db()
-    assert corrected.revoked_reason == rights.ERASED_REASON
+    assert corrected.revoked_reason == erasure.ERASED_REASON
     # Nobody is named as the actor of the revocations: the person did it.
     assert set(
         AuditEntry.objects.filter(action="credential_revoked").values_list(
@@ -145,14 +147,14 @@ def test_a_participant_erased_by_a_manager_is_no_longer_named(client, course):
     manager = user_with_role("manager@example.org", "Programme manager")
     client.force_login(manager)
     client.post(
-        reverse("reporting:participant_erase", args=[erased.participant_id]),
+        reverse("privacy:participant_erase", args=[erased.participant_id]),
         {"reason": "Asked by phone"},
     )
     client.logout()
     erased.refresh_from_db()
-    assert erased.holder_name == erasure.pseudonym(erased.participant_id)
+    assert erased.holder_name == erasure.participant_pseudonym(erased.participant_id)
     assert erased.revoked_at is not None and erased.revoked_by == manager
-    assert erased.revoked_reason == rights.ERASED_REASON
+    assert erased.revoked_reason == erasure.ERASED_REASON
     page, html, jwt = verification(client, erased)
     assert "Revoked on" in html and "Fatoumata" not in html
     assert jwt.status_code == 410
@@ -180,8 +182,10 @@ def test_retention_revokes_certificates_and_deletes_photos(
 
     credential = Credential.objects.get(session=old)
     assert credential.revoked_at is not None
-    assert credential.revoked_reason == rights.RETENTION_REASON
-    assert credential.holder_name == erasure.pseudonym(credential.participant_id)
+    assert credential.revoked_reason == erasure.RETENTION_REASON
+    assert credential.holder_name == erasure.participant_pseudonym(
+        credential.participant_id
+    )
     assert "Fatoumata" not in verification(client, credential)[1]
     assert Credential.objects.get(session=recent).revoked_at is None
     assert not SessionPhoto.objects.filter(session=old).exists()
@@ -198,17 +202,16 @@ def test_retention_completes_erasures_made_before_credentials_were_handled(
     client, course, person
 ):
     """Participants pseudonymised and accounts erased by the old code (the
-    trainers and accounts functions alone) still had named, valid credentials."""
+    trainers and accounts functions alone, today the private helpers of
+    ``privacy.erasure``) still had named, valid credentials."""
     validated_session(course, people=[(PARTICIPANT_NAME, None)])
     participant_credential = Credential.objects.get()
-    erasure.pseudonymise_participant(participant_credential.participant)
+    erasure._participant_pseudonymise(participant_credential.participant)
     course_credential = issuance.course_credential_issue(
         user_id=person.pk, course_key=course.translation_key
     )
     audit.record(person, "accounts.export_own_data", person)
-    from kalanso.accounts import rights as account_rights
-
-    account_rights.erase_account(person)
+    erasure._account_erase(person)
     AuditEntry.objects.filter(actor=person).update(actor_label=NAME)  # old code
 
     assert retention.apply(dry_run=True).credentials == 2
@@ -216,7 +219,7 @@ def test_retention_completes_erasures_made_before_credentials_were_handled(
     for credential in (participant_credential, course_credential):
         credential.refresh_from_db()
         assert credential.revoked_at is not None
-        assert credential.revoked_reason == rights.CATCH_UP_REASON
+        assert credential.revoked_reason == erasure.CATCH_UP_REASON
         html = verification(client, credential)[1]
         assert "Fatoumata" not in html and "Aminata" not in html
     assert not AuditEntry.objects.filter(actor_label=NAME).exists()

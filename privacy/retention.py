@@ -1,11 +1,13 @@
-"""Retention periods: how long personal data is kept, applied by the
-``apply_retention`` management command (run it daily).
+"""Retention periods: how long personal data is kept.
+
+One entry point, :func:`apply`, run daily by the ``apply_retention``
+management command.
 
 Settings (days; ``None`` = kept for ever):
 
 * ``KALANSO_RETENTION_PARTICIPANT_DAYS`` — participants of sessions that ended
   longer ago are pseudonymised, their certificates of attendance revoked and
-  renamed (see ``reporting.rights``), and the report photos of those sessions
+  renamed (see :mod:`privacy.erasure`), and the report photos of those sessions
   deleted, files included (default 1,095: three years).
 * ``KALANSO_RETENTION_INACTIVE_ACCOUNT_DAYS`` — accounts not used for longer
   (last login, or sign-up if never logged in) are erased; trainers, staff and
@@ -28,17 +30,15 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from certificates.models import Credential
 from kalanso.accounts.models import AuditEntry, User
 from trainers.models import Participant, SessionPhoto, TrainerProfile
 
-from . import rights
+from . import erasure
 
-ERASED_EMAIL = "@erased.invalid"
 BATCH = 500
 
 DEFAULTS = {
@@ -48,7 +48,7 @@ DEFAULTS = {
 }
 
 
-def period(name: str) -> int | None:
+def _period(name: str) -> int | None:
     value = getattr(settings, name, DEFAULTS[name])
     return int(value) if value not in (None, "") else None
 
@@ -62,8 +62,8 @@ class Outcome:
     credentials: int = 0
 
 
-def due_participants(today=None):
-    days = period("KALANSO_RETENTION_PARTICIPANT_DAYS")
+def _due_participants(today=None):
+    days = _period("KALANSO_RETENTION_PARTICIPANT_DAYS")
     if days is None:
         return Participant.objects.none()
     today = today or timezone.localdate()
@@ -73,9 +73,9 @@ def due_participants(today=None):
     )
 
 
-def due_photos(today=None):
+def _due_photos(today=None):
     """Report photos of the sessions whose participants are due (or past)."""
-    days = period("KALANSO_RETENTION_PARTICIPANT_DAYS")
+    days = _period("KALANSO_RETENTION_PARTICIPANT_DAYS")
     if days is None:
         return SessionPhoto.objects.none()
     today = today or timezone.localdate()
@@ -84,7 +84,7 @@ def due_photos(today=None):
     )
 
 
-def delete_photos(queryset) -> int:
+def _delete_photos(queryset) -> int:
     """Delete the photos and their files (from the field's own storage, once
     the deletion is committed)."""
     count = 0
@@ -104,47 +104,22 @@ def _delete_files(files) -> None:
         storage.delete(name)
 
 
-def stale_credentials():
-    """Credentials of pseudonymised participants or erased accounts that are
-    still valid or still carry something other than a pseudonym."""
-    erased = Q(participant__pseudonymised_at__isnull=False) | Q(
-        user__email__endswith=ERASED_EMAIL
-    )
-    named = ~Q(holder_name__startswith="P-") & ~Q(holder_name__startswith="erased-")
-    return Credential.objects.filter(erased).filter(Q(revoked_at__isnull=True) | named)
-
-
-def catch_up() -> int:
-    """Erasures done before credentials and audit labels were part of them."""
-    ids = list(stale_credentials().values_list("pk", flat=True))
-    for start in range(0, len(ids), BATCH):
-        rights.erase_credentials(
-            Credential.objects.filter(pk__in=ids[start : start + BATCH]),
-            reason=rights.CATCH_UP_REASON,
-        )
-    pseudonym = User.objects.filter(pk=OuterRef("actor_id")).values("full_name")[:1]
-    AuditEntry.objects.filter(actor__email__endswith=ERASED_EMAIL).exclude(
-        actor_label__startswith="erased-"
-    ).update(actor_label=Subquery(pseudonym))
-    return len(ids)
-
-
-def due_accounts(now=None):
-    days = period("KALANSO_RETENTION_INACTIVE_ACCOUNT_DAYS")
+def _due_accounts(now=None):
+    days = _period("KALANSO_RETENTION_INACTIVE_ACCOUNT_DAYS")
     if days is None:
         return User.objects.none()
     now = now or timezone.now()
     return (
         User.objects.annotate(last_seen=Coalesce("last_login", "date_joined"))
         .filter(last_seen__lt=now - timedelta(days=days))
-        .exclude(email__endswith=ERASED_EMAIL)
+        .exclude(email__endswith=erasure.ERASED_EMAIL)
         .exclude(Q(is_staff=True) | Q(is_superuser=True))
         .exclude(pk__in=TrainerProfile.objects.values("user_id"))
     )
 
 
-def due_audit_entries(now=None):
-    days = period("KALANSO_RETENTION_AUDIT_DAYS")
+def _due_audit_entries(now=None):
+    days = _period("KALANSO_RETENTION_AUDIT_DAYS")
     if days is None:
         return AuditEntry.objects.none()
     now = now or timezone.now()
@@ -152,30 +127,32 @@ def due_audit_entries(now=None):
 
 
 def apply(*, dry_run: bool = False, today=None, now=None) -> Outcome:
-    participants = due_participants(today)
-    photos = due_photos(today)
-    accounts = due_accounts(now)
-    entries = due_audit_entries(now)
+    """Pseudonymise, erase and delete what is past its retention period, and
+    complete earlier erasures; with ``dry_run``, only count."""
+    participants = _due_participants(today)
+    photos = _due_photos(today)
+    accounts = _due_accounts(now)
+    entries = _due_audit_entries(now)
     if dry_run:
         return Outcome(
             participants=participants.count(),
             accounts=accounts.count(),
             audit_entries=entries.count(),
             photos=photos.count(),
-            credentials=stale_credentials().count(),
+            credentials=erasure.unfinished_erasures().count(),
         )
     outcome = Outcome()
-    outcome.participants = rights.pseudonymise_participants(
+    outcome.participants = erasure.participants_pseudonymise(
         participants,
         reason="retention period",
-        credential_reason=rights.RETENTION_REASON,
+        credential_reason=erasure.RETENTION_REASON,
     )
-    outcome.photos = delete_photos(photos)
+    outcome.photos = _delete_photos(photos)
     for user in accounts.iterator():
-        rights.erase_person(
-            user, reason="retention period", credential_reason=rights.RETENTION_REASON
+        erasure.person_erase(
+            user, reason="retention period", credential_reason=erasure.RETENTION_REASON
         )
         outcome.accounts += 1
-    outcome.credentials = catch_up()
+    outcome.credentials = erasure.unfinished_erasures_complete()
     outcome.audit_entries = entries.delete()[0]
     return outcome

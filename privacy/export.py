@@ -1,0 +1,215 @@
+"""The right of access: a copy of what the platform keeps about a person.
+
+Two entry points, one per kind of person:
+
+* :func:`person_data` — an account holder's own data (their account, every
+  row of every app that points at the account, what they did in the audit
+  log);
+* :func:`participant_data` — a participant without an account, exported by a
+  programme manager on the person's behalf (audited).
+
+:func:`as_json` and :func:`as_csv` write either one as a file.
+
+The rows that the apps keep about an account holder are found through the
+model registry (every model with a foreign key to the user), so a new model
+is part of the export without anyone remembering to add it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import decimal
+import io
+import json
+import uuid
+
+from django.utils import timezone
+
+from kalanso.accounts import audit
+from kalanso.accounts.models import AuditEntry, User
+from trainers.models import Participant
+
+# Never copied out: credentials and secret links.
+SECRET_FIELDS = {
+    "password",
+    "key_hash",
+    "calendar_token",
+    "claim_code",
+    "feedback_token",
+    "token",
+    "secret",
+}
+# Framework tables (page revisions, admin logs…) are not the person's data.
+SKIPPED_APPS = ("wagtail", "admin", "auth", "contenttypes", "sessions", "taggit")
+SKIPPED_APP_PREFIXES = ("wagtail", "django_tasks")
+ACCOUNT_FIELDS = [
+    "email",
+    "full_name",
+    "job_title",
+    "preferred_language",
+    "gender",
+    "date_joined",
+    "last_login",
+    "email_confirmed_at",
+    "consent_given_at",
+    "is_active",
+]
+
+
+# Account holders ------------------------------------------------------------------
+
+
+def person_data(user: User) -> dict:
+    """Everything the platform keeps about an account holder, as plain data."""
+    return {
+        "generated_at": timezone.now().isoformat(),
+        "account": _account_data(user),
+        "records": _related_data(user),
+        "audit": [
+            {
+                "when": _plain(entry.created_at),
+                "action": entry.action,
+                "target": f"{entry.target_type}:{entry.target_id}",
+            }
+            for entry in AuditEntry.objects.filter(actor=user).order_by("created_at")
+        ],
+    }
+
+
+def _plain(value):
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if hasattr(value, "name") and hasattr(value, "storage"):  # a file field
+        return value.name or ""
+    return value
+
+
+def _account_data(user: User) -> dict:
+    data = {name: _plain(getattr(user, name)) for name in ACCOUNT_FIELDS}
+    data["organisation"] = (
+        {"name": user.organisation.name, "type": user.organisation.type}
+        if user.organisation_id
+        else None
+    )
+    data["region"] = user.region.code if user.region_id else None
+    data["roles"] = sorted(user.groups.values_list("name", flat=True))
+    return data
+
+
+def _skipped(model) -> bool:
+    label = model._meta.app_label
+    return label in SKIPPED_APPS or label.startswith(SKIPPED_APP_PREFIXES)
+
+
+def _related_data(user: User) -> dict[str, list[dict]]:
+    """``{"app.model": [row, …]}`` for every model with a foreign key to the
+    user: one query per such model, whatever the amount of data."""
+    result: dict[str, list[dict]] = {}
+    for rel in User._meta.related_objects:
+        model = rel.related_model
+        if rel.many_to_many or _skipped(model) or model is AuditEntry:
+            continue
+        fields = [
+            f
+            for f in model._meta.concrete_fields
+            if f.name not in SECRET_FIELDS and not f.name.endswith("_token")
+        ]
+        rows = model._default_manager.filter(**{rel.field.name: user}).order_by("pk")
+        entries = [
+            {f.attname: _plain(getattr(obj, f.attname)) for f in fields} for obj in rows
+        ]
+        if entries:
+            result.setdefault(model._meta.label_lower, []).extend(entries)
+    return result
+
+
+# Participants without an account ----------------------------------------------------
+
+
+def participant_data(participant: Participant, *, by) -> dict:
+    """What the platform keeps about one participant, as plain data; the
+    export is recorded in the audit log under ``by``."""
+    session = participant.session
+    data = {
+        "participant": {
+            "full_name": participant.full_name,
+            "sex": participant.sex,
+            "age_band": participant.age_band,
+            "organisation_type": participant.organisation_type,
+            "role": participant.role,
+            "phone": participant.phone,
+            "state": participant.state,
+            "source": participant.source,
+            "pre_score": str(participant.pre_score)
+            if participant.pre_score is not None
+            else None,
+            "post_score": str(participant.post_score)
+            if participant.post_score is not None
+            else None,
+            "registered_at": participant.registered_at.isoformat(),
+            "pseudonymised_at": participant.pseudonymised_at.isoformat()
+            if participant.pseudonymised_at
+            else None,
+            "has_account": participant.user_id is not None,
+        },
+        "session": {
+            "title": session.title,
+            "course": session.course.title,
+            "start_date": session.start_date.isoformat(),
+            "end_date": session.end_date.isoformat(),
+            "region": session.region.code,
+        },
+        "attendance": [
+            {"day": a.day.isoformat(), "present": a.present}
+            for a in participant.attendance.all()
+        ],
+    }
+    # The action keeps the name it had when the reporting app held the
+    # rights: the audit log is read by that name.
+    audit.record(by, "reporting.participant_export", participant)
+    return data
+
+
+# Files --------------------------------------------------------------------------------
+
+
+def as_json(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str)
+
+
+def as_csv(data: dict) -> str:
+    """One line per value: section, record number, field, value."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    writer.writerow(["section", "record", "field", "value"])
+
+    def cell(value):
+        text = "" if value is None else str(value)
+        return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
+
+    for section, content in data.items():
+        if isinstance(content, dict):
+            records = [content]
+        elif isinstance(content, list):
+            records = content
+        else:
+            writer.writerow([section, "", "", cell(content)])
+            continue
+        for number, record in enumerate(records, start=1):
+            if (
+                isinstance(record, dict)
+                and all(isinstance(v, list) for v in record.values())
+                and section == "records"
+            ):
+                for label, rows in record.items():
+                    for n, row in enumerate(rows, start=1):
+                        for field, value in row.items():
+                            writer.writerow([label, n, field, cell(value)])
+                continue
+            for field, value in record.items() if isinstance(record, dict) else []:
+                writer.writerow([section, number, field, cell(value)])
+    return buffer.getvalue()
