@@ -1,4 +1,5 @@
-"""Builders for course trees, shared by the tests and the benchmarks."""
+"""Builders for course trees and accounts, shared by the tests, the
+benchmarks and the demo content."""
 
 import uuid
 
@@ -127,13 +128,17 @@ def course_with_lessons(
     return course
 
 
-def user_with_role(email, role=None, password="correct-horse-battery"):  # noqa: S107
+def user_with_role(email, role=None, password="correct-horse-battery", **fields):  # noqa: S107
+    """An active account with a confirmed address and consent given, in the
+    group ``role``; ``fields`` set or override the account's other fields."""
+    now = timezone.now()
+    defaults = {
+        "full_name": email.split("@")[0].title(),
+        "email_confirmed_at": now,
+        "consent_given_at": now,
+    }
     user = User.objects.create_user(
-        email=email,
-        password=password,
-        full_name=email.split("@")[0].title(),
-        email_confirmed_at=timezone.now(),
-        consent_given_at=timezone.now(),
+        email=email, password=password, **(defaults | fields)
     )
     if role:
         user.groups.add(Group.objects.get(name=role))

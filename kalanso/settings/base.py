@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "certificates.apps.CertificatesConfig",
     "reporting.apps.ReportingConfig",
     "privacy.apps.PrivacyConfig",
+    "demo.apps.DemoConfig",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",

@@ -2,12 +2,13 @@
 
 Runs after ``seed_demo``, which creates the courses and accounts it uses.
 Idempotent, and like ``seed_demo`` refused when DEBUG is off unless --force.
+The content itself lives in ``demo/cascade.py``.
 """
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from trainers.demo_content import seed_cascade
+from demo.cascade import seed_cascade
 
 
 class Command(BaseCommand):

@@ -1,468 +1,31 @@
-"""Demonstration content loaded by ``manage.py seed_demo``.
+"""Course 1, conflict-sensitivity fundamentals: public, for every audience,
+in three modules; a pre-test and a post-test (parallel forms A and B) and a
+knowledge check in the connectors-and-dividers lesson.
 
-Plain data: pages, glossary terms, organisations and accounts, each in French
-(the site's language) and English. Every place, organisation and person here is
-fictional or generic; no real person, victim or community is singled out.
-
-Lesson bodies are lists of blocks built by the small helpers below. Each block
-gets a stable id derived from its lesson key and position, the same in both
-languages, so reflections and exercise answers line up across translations.
+Every place and person here is fictional or generic; no real person, victim
+or community is singled out.
 """
 
 import uuid
+from decimal import Decimal
 
-# Fixed namespace for the stable StreamField block ids of the demo content.
-BLOCK_NAMESPACE = uuid.UUID("6f1c2d7e-4b0a-4c1e-9a55-2f3b8e6d0c41")
+from assessments import factories as quiz_factories
+from assessments.models import Quiz
+from courses.models import CoursePage, LessonPage
 
-DEMO_PASSWORD = "kalanso-demo"
+from ..blocks import (
+    BLOCK_NAMESPACE,
+    case_study,
+    glossary,
+    heading,
+    paragraph,
+    reflection,
+    sorting,
+    statement,
+    takeaway,
+)
 
-
-# --- Lesson body helpers -----------------------------------------------------
-# Each helper returns {"type": ..., "fr": value, "en": value}.
-
-
-def heading(fr, en, level="h2"):
-    return {
-        "type": "heading",
-        "fr": {"text": fr, "level": level},
-        "en": {"text": en, "level": level},
-    }
-
-
-def paragraph(fr, en):
-    return {"type": "paragraph", "fr": fr, "en": en}
-
-
-def takeaway(fr, en):
-    return {"type": "key_takeaway", "fr": {"text": fr}, "en": {"text": en}}
-
-
-def reflection(fr, en):
-    return {"type": "reflection", "fr": {"prompt": fr}, "en": {"prompt": en}}
-
-
-def glossary(term_key):
-    """A glossary reference; the command swaps the key for the term in each language."""
-    return {"type": "glossary", "fr": {"term": term_key}, "en": {"term": term_key}}
-
-
-def case_study(place, title, story, questions):
-    """``title`` and ``story`` are (fr, en) pairs; ``questions`` a list of pairs."""
-    return {
-        "type": "case_study",
-        "fr": {
-            "title": title[0],
-            "place": place,
-            "story": story[0],
-            "questions": [q[0] for q in questions],
-        },
-        "en": {
-            "title": title[1],
-            "place": place,
-            "story": story[1],
-            "questions": [q[1] for q in questions],
-        },
-    }
-
-
-def statement(category, text, explanation):
-    """One statement of a sorting exercise; ``text`` and ``explanation`` are (fr, en) pairs."""
-    return (category, text, explanation)
-
-
-def sorting(kind, instructions, statements):
-    def value(lang):
-        i = 0 if lang == "fr" else 1
-        return {
-            "kind": kind,
-            "instructions": instructions[i],
-            "statements": [
-                {"text": text[i], "category": category, "explanation": explanation[i]}
-                for category, text, explanation in statements
-            ],
-        }
-
-    return {"type": "sorting_exercise", "fr": value("fr"), "en": value("en")}
-
-
-def stream_data(lesson_key, blocks, language, term_ids):
-    """The raw StreamField data of a lesson body in one language.
-
-    ``term_ids`` maps glossary keys to the primary key of the term in ``language``.
-    """
-    data = []
-    for position, block in enumerate(blocks):
-        block_id = str(uuid.uuid5(BLOCK_NAMESPACE, f"{lesson_key}:{position}"))
-        value = block[language]
-        if block["type"] == "glossary":
-            value = {"term": term_ids[value["term"]]}
-        elif isinstance(value, dict):
-            value = {
-                name: (
-                    [
-                        {
-                            "type": "item",
-                            "value": item,
-                            "id": str(uuid.uuid5(BLOCK_NAMESPACE, f"{block_id}:{n}")),
-                        }
-                        for n, item in enumerate(field)
-                    ]
-                    if isinstance(field, list)
-                    else field
-                )
-                for name, field in value.items()
-            }
-        data.append({"type": block["type"], "value": value, "id": block_id})
-    return data
-
-
-# --- Glossary ------------------------------------------------------------------
-
-GLOSSARY = [
-    {
-        "key": "conflict-sensitivity",
-        "fr": {
-            "term": "Sensibilité aux conflits",
-            "definition": "<p>Capacité d'une organisation à <b>comprendre le contexte</b> dans lequel elle intervient, à comprendre l'<b>interaction</b> entre son intervention et ce contexte, et à <b>agir</b> en conséquence pour éviter les effets négatifs et renforcer les effets positifs.</p>",
-        },
-        "en": {
-            "term": "Conflict sensitivity",
-            "definition": "<p>The ability of an organisation to <b>understand the context</b> in which it operates, to understand the <b>interaction</b> between its intervention and that context, and to <b>act</b> on that understanding to avoid negative impacts and strengthen positive ones.</p>",
-        },
-    },
-    {
-        "key": "do-no-harm",
-        "fr": {
-            "term": "Ne pas nuire",
-            "definition": "<p>Principe et cadre d'analyse (<i>Do No Harm</i>) selon lesquels toute aide, même bien intentionnée, fait désormais partie du contexte : elle peut aggraver les tensions ou renforcer ce qui rapproche les gens.</p>",
-        },
-        "en": {
-            "term": "Do no harm",
-            "definition": "<p>A principle and analysis framework holding that any assistance, however well meant, becomes part of the context: it can worsen tensions or strengthen what brings people together.</p>",
-        },
-    },
-    {
-        "key": "connector",
-        "fr": {
-            "term": "Connecteur",
-            "definition": "<p>Ce qui rapproche les personnes par-delà les lignes de conflit : intérêts communs, lieux partagés, valeurs, institutions, expériences ou symboles.</p>",
-        },
-        "en": {
-            "term": "Connector",
-            "definition": "<p>Something that brings people together across conflict lines: shared interests, common places, values, institutions, experiences or symbols.</p>",
-        },
-    },
-    {
-        "key": "divider",
-        "fr": {
-            "term": "Diviseur",
-            "definition": "<p>Ce qui oppose les personnes ou crée des tensions entre groupes : griefs, injustices, rumeurs, compétition pour les ressources, symboles qui excluent.</p>",
-        },
-        "en": {
-            "term": "Divider",
-            "definition": "<p>Something that sets people against each other or creates tension between groups: grievances, injustice, rumours, competition for resources, symbols that exclude.</p>",
-        },
-    },
-    {
-        "key": "implicit-ethical-messages",
-        "fr": {
-            "term": "Messages éthiques implicites",
-            "definition": "<p>Ce que la <i>manière</i> d'agir d'une organisation communique, au-delà de ses discours : par exemple, se déplacer sous escorte armée laisse entendre que les armes décident de l'accès aux services.</p>",
-        },
-        "en": {
-            "term": "Implicit ethical messages",
-            "definition": "<p>What the <i>way</i> an organisation behaves communicates, beyond what it says: travelling with an armed escort, for example, suggests that weapons decide who gets access to services.</p>",
-        },
-    },
-    {
-        "key": "resilience",
-        "fr": {
-            "term": "Résilience",
-            "definition": "<p>Capacité des personnes, des communautés et des institutions à absorber les chocs, à s'adapter et à se transformer sans recourir à la violence.</p>",
-        },
-        "en": {
-            "term": "Resilience",
-            "definition": "<p>The capacity of people, communities and institutions to absorb shocks, adapt and transform without turning to violence.</p>",
-        },
-    },
-]
-
-
-# --- Organisations (one per Organisation.Type) ---------------------------------
-
-ORGANISATIONS = [
-    ("Mission des Nations unies (démo)", "un"),
-    ("Action pour la paix au Sahel (démo)", "ingo"),
-    ("Association Gao Paix et Dialogue (démo)", "ngo"),
-    ("Direction régionale de la réconciliation, Mopti (démo)", "gov"),
-    ("Réseau des femmes médiatrices de Mopti (démo)", "cso"),
-    ("Fonds commun pour la paix au Sahel (démo)", "donor"),
-    ("Centre universitaire d'études sur la paix (démo)", "other"),
-]
-
-
-# --- Accounts (one per role) ------------------------------------------------------
-
-ACCOUNTS = [
-    {
-        "role": "Administrator",
-        "group": None,
-        "superuser": True,
-        "email": "admin@kalanso.test",
-        "full_name": "Boubacar Traoré",
-        "organisation": "Action pour la paix au Sahel (démo)",
-        "region": "ML-BKO",
-        "job_title": "Administrateur de la plateforme",
-        "preferred_language": "fr",
-        "gender": "m",
-    },
-    {
-        "role": "Trainee",
-        "group": "Trainee",
-        "email": "apprenant@kalanso.test",
-        "full_name": "Aminata Maïga",
-        "organisation": "Association Gao Paix et Dialogue (démo)",
-        "region": "ML-7",
-        "job_title": "Animatrice communautaire",
-        "preferred_language": "fr",
-        "gender": "f",
-    },
-    {
-        "role": "Trainer",
-        "group": "Trainer",
-        "email": "formateur@kalanso.test",
-        "full_name": "Oumar Cissé",
-        "organisation": "Action pour la paix au Sahel (démo)",
-        "region": "ML-5",
-        "job_title": "Chargé de programme cohésion sociale",
-        "preferred_language": "fr",
-        "gender": "m",
-    },
-    {
-        "role": "Master trainer",
-        "group": "Master trainer",
-        "email": "maitre-formateur@kalanso.test",
-        "full_name": "Fatoumata Coulibaly",
-        "organisation": "Mission des Nations unies (démo)",
-        "region": "ML-BKO",
-        "job_title": "Spécialiste de la formation, affaires civiles",
-        "preferred_language": "fr",
-        "gender": "f",
-    },
-    {
-        "role": "Editor",
-        "group": "Editor",
-        "email": "editeur@kalanso.test",
-        "full_name": "Moussa Diarra",
-        "organisation": "Centre universitaire d'études sur la paix (démo)",
-        "region": "ML-BKO",
-        "job_title": "Concepteur pédagogique",
-        "preferred_language": "fr",
-        "gender": "m",
-    },
-    {
-        "role": "Moderator",
-        "group": "Moderator",
-        "email": "moderateur@kalanso.test",
-        "full_name": "Kadiatou Sangaré",
-        "organisation": "Direction régionale de la réconciliation, Mopti (démo)",
-        "region": "ML-5",
-        "job_title": "Responsable de la relecture éditoriale",
-        "preferred_language": "fr",
-        "gender": "f",
-    },
-    {
-        "role": "Programme manager",
-        "group": "Programme manager",
-        "email": "gestionnaire@kalanso.test",
-        "full_name": "Hawa Dembélé",
-        "organisation": "Fonds commun pour la paix au Sahel (démo)",
-        "region": "ML-BKO",
-        "job_title": "Programme manager",
-        "preferred_language": "en",
-        "gender": "f",
-    },
-]
-
-
-# --- Home page and indexes --------------------------------------------------------
-
-HOME = {
-    "fr": {
-        "tagline": "Former pour agir sans nuire",
-        "intro": "<p>Kalanso (« l'école » en bambara, littéralement « la maison de l'étude ») est une plateforme de formation à la sensibilité aux conflits pour les personnes qui travaillent au Mali et au Sahel : personnel des Nations unies et des ONG, agents de l'État et des forces de défense et de sécurité, leaders communautaires, associations de femmes et de jeunes.</p><p>Les cours se suivent en ligne, même avec une connexion faible, puis se prolongent en formations en cascade animées par des formatrices et formateurs certifiés dans les régions.</p>",
-    },
-    "en": {
-        "title": "Kalanso",
-        "slug": "home",
-        "tagline": "Learning to act without doing harm",
-        "intro": '<p>Kalanso ("school" in Bambara, literally "the house of learning") is a conflict-sensitivity training platform for people working in Mali and the Sahel: UN and NGO staff, government officials and defence and security forces, community leaders, women\'s and youth associations.</p><p>Courses are taken online, even on a weak connection, and continue as cascade trainings led by certified trainers in the regions.</p>',
-    },
-}
-
-COURSE_INDEX = {
-    "fr": {
-        "title": "Catalogue des formations",
-        "slug": "formations",
-        "intro": "<p>Choisissez une formation selon votre public, votre niveau et votre langue. Le plan de chaque cours est public ; certaines leçons demandent un compte.</p>",
-    },
-    "en": {
-        "title": "Course catalogue",
-        "slug": "courses",
-        "intro": "<p>Choose a course by audience, level and language. Every course outline is public; some lessons require an account.</p>",
-    },
-}
-
-RESOURCE_INDEX = {
-    "fr": {
-        "title": "Bibliothèque de ressources",
-        "slug": "ressources",
-        "intro": "<p>Analyses locales de conflit, notes de synthèse et outils pratiques, classés par région et par thème.</p>",
-    },
-    "en": {
-        "title": "Resource library",
-        "slug": "resources",
-        "intro": "<p>Local conflict analyses, briefing notes and practical tools, by region and theme.</p>",
-    },
-}
-
-PRIVACY_PAGE = {
-    "fr": {
-        "title": "Protection des données",
-        "slug": "protection-des-donnees",
-        "body": (
-            "<h2>Pourquoi cette page</h2>"
-            "<p>Kalanso enregistre des informations sur les personnes qui se forment. Dans un contexte de conflit, ces informations peuvent être sensibles : nous en collectons le moins possible et nous expliquons ici ce que nous en faisons. Le traitement respecte la loi malienne n° 2013-015 du 21 mai 2013 relative à la protection des données à caractère personnel.</p>"
-            "<h2>Ce que nous enregistrons</h2>"
-            "<ul>"
-            "<li><b>Votre compte</b> : nom, adresse e-mail, organisation, fonction, région de travail, langue préférée et, si vous le souhaitez, votre genre.</li>"
-            "<li><b>Votre apprentissage</b> : inscriptions, leçons terminées, résultats aux tests, certificats.</li>"
-            "<li><b>Vos réflexions personnelles</b> : les notes que vous écrivez dans les leçons.</li>"
-            "<li><b>Les sessions en cascade</b> : nom des participantes et participants, présence et résultats, saisis par les formatrices et formateurs.</li>"
-            "</ul>"
-            "<h2>Pourquoi</h2>"
-            "<p>Pour vous permettre de suivre les cours, de reprendre là où vous vous êtes arrêté, de délivrer et vérifier les certificats, et pour que le programme rende compte de ses résultats sous forme de <b>totaux anonymes</b> (par exemple : nombre de personnes formées par région et par genre).</p>"
-            "<h2>Qui y a accès</h2>"
-            "<ul>"
-            "<li>Vous voyez toutes vos données. <b>Vos réflexions personnelles ne sont visibles que par vous.</b></li>"
-            "<li>Les formatrices et formateurs voient les participants de leurs propres sessions ; les maîtres formateurs voient les rapports qu'ils valident.</li>"
-            "<li>Les gestionnaires du programme voient les données nécessaires au suivi ; chaque consultation ou export de données personnelles est journalisé.</li>"
-            "<li>Nous ne vendons ni ne transmettons vos données à des tiers, y compris aux autorités ou aux forces armées, sauf obligation légale dont vous seriez informé.</li>"
-            "</ul>"
-            "<h2>Combien de temps</h2>"
-            "<p>Les données de compte sont conservées tant que le compte est actif. Les résultats nécessaires à la vérification des certificats sont conservés pendant la durée du programme.</p>"
-            "<h2>Vos droits : accès, export, rectification, effacement</h2>"
-            "<p>Vous pouvez corriger votre profil à tout moment depuis votre compte. Pour obtenir une copie de vos données (export) ou demander leur effacement, écrivez à <b>donnees@kalanso.test</b> depuis l'adresse de votre compte, en précisant votre demande. Nous répondons dans un délai d'un mois. Vous pouvez aussi saisir l'Autorité de protection des données à caractère personnel (APDP) du Mali.</p>"
-            "<p><i>Plateforme de démonstration : les adresses ci-dessus sont fictives.</i></p>"
-        ),
-    },
-    "en": {
-        "title": "Data protection",
-        "slug": "data-protection",
-        "body": (
-            "<h2>Why this page</h2>"
-            "<p>Kalanso records information about the people who train with it. In a conflict setting this information can be sensitive: we collect as little as possible and explain here what we do with it. Processing follows Malian Law No. 2013-015 of 21 May 2013 on the protection of personal data.</p>"
-            "<h2>What we store</h2>"
-            "<ul>"
-            "<li><b>Your account</b>: name, e-mail address, organisation, job title, region of work, preferred language and, if you wish, your gender.</li>"
-            "<li><b>Your learning</b>: enrolments, completed lessons, test results, certificates.</li>"
-            "<li><b>Your personal reflections</b>: the notes you write in lessons.</li>"
-            "<li><b>Cascade sessions</b>: participants' names, attendance and scores, recorded by trainers.</li>"
-            "</ul>"
-            "<h2>Why</h2>"
-            "<p>To let you take courses, pick up where you left off, issue and verify certificates, and so that the programme can report on its results as <b>anonymous totals</b> (for example, the number of people trained by region and gender).</p>"
-            "<h2>Who sees it</h2>"
-            "<ul>"
-            "<li>You see all your data. <b>Your personal reflections are visible to you alone.</b></li>"
-            "<li>Trainers see the participants of their own sessions; master trainers see the reports they validate.</li>"
-            "<li>Programme managers see what they need for monitoring; every view or export of personal data is logged.</li>"
-            "<li>We do not sell or pass your data to third parties, including authorities or armed forces, unless the law requires it, in which case you will be told.</li>"
-            "</ul>"
-            "<h2>How long</h2>"
-            "<p>Account data is kept while the account is active. Results needed to verify certificates are kept for the duration of the programme.</p>"
-            "<h2>Your rights: access, export, correction, erasure</h2>"
-            "<p>You can correct your profile at any time from your account. To receive a copy of your data (export) or to ask for it to be erased, write to <b>donnees@kalanso.test</b> from your account's address, stating your request. We answer within one month. You may also contact Mali's personal data protection authority (APDP).</p>"
-            "<p><i>Demonstration platform: the addresses above are fictional.</i></p>"
-        ),
-    },
-}
-
-
-# --- Resources ----------------------------------------------------------------------
-
-RESOURCES = [
-    {
-        "region": "ML-5",
-        "themes": ["conflict-analysis", "do-no-harm", "resilience"],
-        "publisher": "Action pour la paix au Sahel (démo)",
-        "published_on": "2024-03-15",
-        "document": {
-            "title": "Analyse locale des conflits — Mopti (résumé)",
-            "filename": "analyse-mopti.txt",
-            "content": (
-                "ANALYSE LOCALE DES CONFLITS — RÉGION DE MOPTI (RÉSUMÉ)\n"
-                "Document de démonstration, contenu fictif et généralisé.\n\n"
-                "1. Contexte : delta intérieur du Niger, agriculture, élevage et pêche interdépendants.\n"
-                "2. Tensions principales : accès aux bourgoutières, aux pistes de transhumance et aux points d'eau ;\n"
-                "   présence de groupes armés ; stigmatisation de communautés entières.\n"
-                "3. Facteurs de résilience : conventions locales, marchés hebdomadaires, leaders religieux,\n"
-                "   réseaux de femmes médiatrices, cousinage à plaisanterie.\n"
-                "4. Recommandations : analyser avant d'agir, associer toutes les communautés aux critères de ciblage,\n"
-                "   soutenir les mécanismes locaux de gestion des ressources, suivre les rumeurs.\n\n"
-                "LOCAL CONFLICT ANALYSIS — MOPTI REGION (SUMMARY, ENGLISH)\n"
-                "Demonstration document, fictional and generalised content.\n"
-                "Key tensions: access to pastures, livestock corridors and water; armed groups; stigmatisation.\n"
-                "Resilience: local agreements, markets, religious leaders, women mediators' networks.\n"
-            ),
-        },
-        "fr": {
-            "title": "Analyse locale des conflits — Mopti (résumé)",
-            "slug": "analyse-locale-conflits-mopti",
-            "summary": "Résumé d'une analyse participative des dynamiques de conflit et de résilience dans le delta intérieur du Niger : tensions autour des ressources naturelles, acteurs, connecteurs et recommandations pour les programmes.",
-            "body": "<p>Cette analyse a été conduite avec des groupes de discussion séparés (femmes, jeunes, éleveurs, agriculteurs, pêcheurs, autorités coutumières) dans plusieurs communes. Elle présente les principales sources de tension, les facteurs de résilience et des recommandations pratiques.</p><p><i>Document de démonstration : contenu fictif et généralisé, aucun lieu ni aucune personne identifiable.</i></p>",
-        },
-        "en": {
-            "title": "Local conflict analysis — Mopti (summary)",
-            "slug": "local-conflict-analysis-mopti",
-            "summary": "Summary of a participatory analysis of conflict and resilience dynamics in the Inner Niger Delta: tensions over natural resources, actors, connectors and recommendations for programmes.",
-            "body": "<p>This analysis was carried out with separate discussion groups (women, youth, herders, farmers, fishers, customary authorities) in several communes. It sets out the main sources of tension, resilience factors and practical recommendations.</p><p><i>Demonstration document: fictional, generalised content, no identifiable place or person.</i></p>",
-        },
-    },
-    {
-        "region": "ML-7",
-        "themes": ["security", "conflict-analysis"],
-        "publisher": "Association Gao Paix et Dialogue (démo)",
-        "published_on": "2023-11-02",
-        "document": {
-            "title": "Patrouilles mixtes et confiance à Gao — note de synthèse",
-            "filename": "patrouilles-mixtes-gao.txt",
-            "content": (
-                "PATROUILLES MIXTES ET CONFIANCE À GAO — NOTE DE SYNTHÈSE\n"
-                "Document de démonstration, contenu fictif et généralisé.\n\n"
-                "La confiance se construit par le comportement quotidien des patrouilles, l'information du public,\n"
-                "des mécanismes de plainte accessibles et la participation des femmes et des jeunes au dialogue.\n\n"
-                "MIXED PATROLS AND TRUST IN GAO — BRIEFING NOTE (ENGLISH)\n"
-                "Trust is built by patrols' daily conduct, public information, accessible complaint mechanisms\n"
-                "and the participation of women and youth in dialogue.\n"
-            ),
-        },
-        "fr": {
-            "title": "Patrouilles mixtes et confiance à Gao : enseignements",
-            "slug": "patrouilles-mixtes-confiance-gao",
-            "summary": "Note de synthèse sur la perception des patrouilles mixtes par les habitants de Gao et sur ce qui renforce ou affaiblit la confiance entre la population et les forces de sécurité.",
-            "body": "<p>Fondée sur des entretiens avec des comités de quartier, des associations de femmes et de jeunes et des commerçants, cette note tire des enseignements pour tout dispositif de sécurité qui dépend de la confiance de la population.</p><p><i>Document de démonstration : contenu fictif et généralisé.</i></p>",
-        },
-        "en": {
-            "title": "Mixed patrols and trust in Gao: lessons learned",
-            "slug": "mixed-patrols-trust-gao",
-            "summary": "Briefing note on how Gao residents perceived the mixed patrols and on what strengthens or weakens trust between the population and security forces.",
-            "body": "<p>Based on interviews with neighbourhood committees, women's and youth associations and traders, this note draws lessons for any security arrangement that depends on the population's trust.</p><p><i>Demonstration document: fictional, generalised content.</i></p>",
-        },
-    },
-]
-
-
-# --- Course 1: conflict sensitivity fundamentals ------------------------------------
+# --- Lessons -------------------------------------------------------------------
 
 LESSON_WHAT_IS_CS = [
     heading(
@@ -1071,7 +634,7 @@ LESSON_ADAPTING = [
     ),
 ]
 
-COURSE_FUNDAMENTALS = {
+COURSE = {
     "level": "intro",
     "duration_hours": "6.0",
     "is_public": True,
@@ -1273,167 +836,395 @@ COURSE_FUNDAMENTALS = {
 }
 
 
-# --- Course 2: training of trainers -------------------------------------------------
+# --- Tests ------------------------------------------------------------------------
+# Each question is (type, {"fr": text, "en": text}, answers). Answers are
+# (fraction, {"fr": text, "en": text}, {"fr": feedback, "en": feedback}); for
+# a matching question (fraction, prompt, match); for a true/false question,
+# the right answer.
 
-LESSON_CASCADE = [
-    heading("Le principe de la cascade", "How a cascade works"),
-    paragraph(
-        "<p>Dans une formation en cascade, des maîtres formateurs forment des formatrices et formateurs, qui forment à leur tour des participants dans leurs régions, dans leurs langues. Ce modèle permet d'atteindre des milliers de personnes, y compris là où une connexion Internet est rare. Son risque principal est la perte de qualité d'une génération à l'autre : messages simplifiés, exemples mal choisis, exercices supprimés.</p>"
-        "<p>Votre rôle est d'être fidèle à l'essentiel — les notions clés, les principes « Ne pas nuire », les exercices — tout en adaptant les exemples, la langue (bambara, fulfulde, songhaï, tamasheq…) et le rythme à votre public.</p>",
-        "<p>In a cascade training, master trainers train trainers, who in turn train participants in their own regions and languages. The model can reach thousands of people, including where internet access is rare. Its main risk is loss of quality from one generation to the next: oversimplified messages, poorly chosen examples, exercises dropped.</p>"
-        "<p>Your role is to stay true to the essentials — the key concepts, Do No Harm principles, the exercises — while adapting examples, language (Bambara, Fulfulde, Songhai, Tamasheq…) and pace to your audience.</p>",
-    ),
-    takeaway(
-        "<p>Adapter la forme, garder le fond : les notions clés et les exercices d'analyse ne se négocient pas.</p>",
-        "<p>Adapt the form, keep the substance: the key concepts and analysis exercises are not optional.</p>",
-    ),
-    reflection(
-        "Quels exemples de votre propre région utiliseriez-vous pour expliquer les connecteurs et les diviseurs ?",
-        "Which examples from your own region would you use to explain connectors and dividers?",
-    ),
-]
+R, W, H = Decimal(1), Decimal(0), Decimal("0.5")
 
-LESSON_SAFE_FACILITATION = [
-    heading("Préparer un espace sûr", "Preparing a safe space"),
-    paragraph(
-        "<p>Une formation sur les conflits réunit parfois des personnes de groupes en tension. Choisissez un lieu perçu comme neutre et accessible, vérifiez la situation sécuritaire avec vos partenaires, et réfléchissez à la composition du groupe. Fixez des règles communes dès l'ouverture : confidentialité, respect, droit de ne pas répondre.</p>"
-        "<p>Ne prenez pas de photos sans le consentement explicite des personnes, ne publiez jamais de listes de participants et ne demandez que les informations nécessaires au rapport.</p>",
-        "<p>A training on conflict sometimes brings together people from groups in tension. Choose a venue seen as neutral and accessible, check the security situation with your partners, and think about the group's composition. Agree on shared rules at the opening: confidentiality, respect, the right not to answer.</p>"
-        "<p>Do not take photos without people's explicit consent, never publish participant lists, and collect only the information the report needs.</p>",
-    ),
-    case_study(
-        "Mopti (exemple fictif)",
-        ("Un témoignage inattendu", "An unexpected testimony"),
-        (
-            "<p>Pendant un exercice sur l'arbre à problèmes, un participant raconte avec émotion l'attaque de son village et accuse une communauté dont un autre participant est issu. Le silence se fait. La formatrice remercie le participant, rappelle la règle de ne pas désigner de groupe entier, propose une pause et parle ensuite séparément aux deux personnes.</p>",
-            "<p>During a conflict-tree exercise, a participant describes with emotion the attack on his village and blames a community that another participant belongs to. The room falls silent. The trainer thanks the participant, recalls the rule against blaming whole groups, suggests a break and then talks to each of the two people separately.</p>",
+
+def t(fr, en):
+    return {"fr": fr, "en": en}
+
+
+NO_FEEDBACK = t("", "")
+
+FORM_A = [
+    (
+        "single",
+        t(
+            "Que signifie « être sensible aux conflits » ?",
+            "What does being “conflict sensitive” mean?",
         ),
         [
             (
-                "Qu'auriez-vous fait à la place de la formatrice ?",
-                "What would you have done in the trainer's place?",
+                R,
+                t(
+                    "Comprendre le contexte, comprendre l'interaction entre l'intervention et le contexte, et agir en conséquence",
+                    "Understanding the context, the interaction between the intervention and the context, and acting on it",
+                ),
+                t("Oui : ce sont les trois étapes.", "Yes: these are the three steps."),
             ),
             (
-                "Comment préparer ce type de situation avant la session ?",
-                "How can you prepare for this kind of situation before the session?",
+                W,
+                t(
+                    "Travailler uniquement dans les zones sans conflit",
+                    "Working only in areas without conflict",
+                ),
+                t(
+                    "Non : on peut travailler partout, à condition de ne pas nuire.",
+                    "No: you can work anywhere, provided you do no harm.",
+                ),
+            ),
+            (
+                W,
+                t(
+                    "Résoudre le conflit à la place des communautés",
+                    "Solving the conflict on behalf of communities",
+                ),
+                NO_FEEDBACK,
             ),
         ],
     ),
-    takeaway(
-        "<p>La formation doit elle-même respecter le principe « Ne pas nuire » : sécurité, consentement et confidentialité d'abord.</p>",
-        "<p>The training itself must follow the Do No Harm principle: safety, consent and confidentiality first.</p>",
+    (
+        "truefalse",
+        t(
+            "Une distribution d'aide peut renforcer un diviseur entre deux communautés.",
+            "An aid distribution can strengthen a divider between two communities.",
+        ),
+        True,
+    ),
+    (
+        "multiple",
+        t(
+            "Lesquels de ces éléments sont souvent des connecteurs ?",
+            "Which of these are often connectors?",
+        ),
+        [
+            (
+                H,
+                t("Un marché hebdomadaire partagé", "A shared weekly market"),
+                NO_FEEDBACK,
+            ),
+            (
+                H,
+                t(
+                    "Un point d'eau géré par un comité mixte",
+                    "A water point run by a mixed committee",
+                ),
+                NO_FEEDBACK,
+            ),
+            (
+                Decimal("-1"),
+                t(
+                    "Des rumeurs sur les critères de ciblage",
+                    "Rumours about targeting criteria",
+                ),
+                t("Les rumeurs divisent.", "Rumours divide."),
+            ),
+        ],
+    ),
+    (
+        "short",
+        t(
+            "Comment appelle-t-on ce qui rapproche les personnes par-delà les lignes de conflit ? (un mot)",
+            "What do we call what brings people together across conflict lines? (one word)",
+        ),
+        [
+            (R, t("connecteur", "connector"), NO_FEEDBACK),
+            (R, t("connecteurs", "connectors"), NO_FEEDBACK),
+        ],
+    ),
+    (
+        "matching",
+        t(
+            "Associez chaque situation à ce qu'elle est le plus souvent.",
+            "Match each situation with what it most often is.",
+        ),
+        [
+            (
+                R,
+                t(
+                    "Une radio communautaire multilingue",
+                    "A multilingual community radio",
+                ),
+                t("Connecteur", "Connector"),
+            ),
+            (
+                R,
+                t(
+                    "Un recrutement par le bouche-à-oreille",
+                    "Word-of-mouth recruitment",
+                ),
+                t("Diviseur", "Divider"),
+            ),
+        ],
     ),
 ]
 
-LESSON_REPORTING = [
-    heading("Rendre compte d'une session", "Reporting on a session"),
-    paragraph(
-        "<p>Après chaque session, enregistrez la présence, les résultats des tests avant et après la formation, et rédigez un court rapport : ce qui a bien fonctionné, les difficultés, les questions sensibles soulevées (sans nommer personne) et vos propositions. Votre maître formateur valide le rapport ; c'est ce qui permet de délivrer les attestations et de suivre la qualité de la cascade.</p>"
-        "<p>Les résultats sont publiés uniquement sous forme de totaux anonymes. Les fiches papier doivent être conservées en lieu sûr, puis détruites une fois saisies.</p>",
-        "<p>After each session, record attendance and the pre- and post-training test results, and write a short report: what worked well, the difficulties, the sensitive issues raised (without naming anyone) and your proposals. Your master trainer validates the report; this is what allows certificates to be issued and the quality of the cascade to be monitored.</p>"
-        "<p>Results are published only as anonymous totals. Paper forms must be kept somewhere safe and destroyed once entered.</p>",
+FORM_B = [
+    (
+        "single",
+        t(
+            "Quelle est la première étape d'une approche sensible aux conflits ?",
+            "What is the first step of a conflict-sensitive approach?",
+        ),
+        [
+            (
+                R,
+                t("Analyser le contexte", "Analysing the context"),
+                t(
+                    "Oui : tout part de l'analyse.",
+                    "Yes: everything starts with the analysis.",
+                ),
+            ),
+            (
+                W,
+                t(
+                    "Distribuer l'aide le plus vite possible",
+                    "Distributing aid as fast as possible",
+                ),
+                NO_FEEDBACK,
+            ),
+            (
+                W,
+                t(
+                    "Choisir les partenaires les plus proches du bureau",
+                    "Choosing the partners closest to the office",
+                ),
+                NO_FEEDBACK,
+            ),
+        ],
     ),
-    reflection(
-        "Quelles informations de votre dernier rapport de formation pourraient mettre quelqu'un en danger si elles étaient divulguées ?",
-        "Which information in your last training report could put someone at risk if it were disclosed?",
+    (
+        "truefalse",
+        t(
+            "Recruter tout le personnel dans une seule communauté est sans effet sur le conflit.",
+            "Recruiting all staff from one community has no effect on the conflict.",
+        ),
+        False,
+    ),
+    (
+        "multiple",
+        t(
+            "Lesquels de ces éléments peuvent être des diviseurs ?",
+            "Which of these can be dividers?",
+        ),
+        [
+            (
+                H,
+                t("Des critères de sélection opaques", "Opaque selection criteria"),
+                NO_FEEDBACK,
+            ),
+            (
+                H,
+                t(
+                    "Une compétition pour l'accès aux pâturages",
+                    "Competition for access to pastures",
+                ),
+                NO_FEEDBACK,
+            ),
+            (
+                Decimal("-1"),
+                t(
+                    "Une fête de fin de récolte commune",
+                    "A shared end-of-harvest celebration",
+                ),
+                t(
+                    "Une fête commune rapproche plutôt.",
+                    "A shared celebration rather brings people together.",
+                ),
+            ),
+        ],
+    ),
+    (
+        "short",
+        t(
+            "Comment appelle-t-on ce qui oppose les groupes ou alimente la tension ? (un mot)",
+            "What do we call what sets groups against each other or feeds tension? (one word)",
+        ),
+        [
+            (R, t("diviseur", "divider"), NO_FEEDBACK),
+            (R, t("diviseurs", "dividers"), NO_FEEDBACK),
+        ],
+    ),
+    (
+        "matching",
+        t(
+            "Associez chaque situation à ce qu'elle est le plus souvent.",
+            "Match each situation with what it most often is.",
+        ),
+        [
+            (
+                R,
+                t(
+                    "Des mariages entre familles de deux communautés",
+                    "Marriages between families of two communities",
+                ),
+                t("Connecteur", "Connector"),
+            ),
+            (
+                R,
+                t(
+                    "Une aide qui ne cible qu'un seul quartier",
+                    "Aid that targets only one neighbourhood",
+                ),
+                t("Diviseur", "Divider"),
+            ),
+        ],
     ),
 ]
 
-COURSE_TOT = {
-    "level": "intermediate",
-    "duration_hours": "3.0",
-    "is_public": False,
-    "is_trainer_track": True,
-    "audiences": ["un-staff", "ngo-staff", "community-leaders", "womens-groups"],
-    "fr": {
-        "title": "Former les formateurs : animer une formation en cascade",
-        "slug": "former-les-formateurs-formation-en-cascade",
-        "summary": "Préparer, animer et rendre compte d'une session de formation en cascade sur la sensibilité aux conflits, en toute sécurité.",
-        "description": "<p>Ce parcours prépare les formatrices et formateurs à transmettre le cours « Sensibilité aux conflits : les fondamentaux » dans leurs régions, en restant fidèles à son contenu et en protégeant les participants.</p>",
-        "learning_objectives": "<ul><li>Expliquer le principe et les risques d'une formation en cascade.</li><li>Préparer et animer une session sûre et inclusive.</li><li>Rendre compte d'une session sans exposer les participants.</li></ul>",
-    },
-    "en": {
-        "title": "Training of trainers: running a cascade training",
-        "slug": "training-of-trainers-cascade-training",
-        "summary": "Prepare, facilitate and report on a cascade training session on conflict sensitivity, safely.",
-        "description": '<p>This track prepares trainers to deliver the "Conflict sensitivity fundamentals" course in their regions, staying true to its content and protecting participants.</p>',
-        "learning_objectives": "<ul><li>Explain how a cascade training works and its risks.</li><li>Prepare and facilitate a safe and inclusive session.</li><li>Report on a session without exposing participants.</li></ul>",
-    },
-    "modules": [
-        {
-            "fr": {
-                "title": "Préparer et animer une session",
-                "slug": "preparer-et-animer-une-session",
-                "summary": "Le principe de la cascade et l'animation d'une session sûre.",
-            },
-            "en": {
-                "title": "Preparing and facilitating a session",
-                "slug": "preparing-and-facilitating-a-session",
-                "summary": "How a cascade works and how to facilitate a safe session.",
-            },
-            "lessons": [
-                {
-                    "key": "tot-cascade-principle",
-                    "minutes": 30,
-                    "body": LESSON_CASCADE,
-                    "fr": {
-                        "title": "Le principe de la formation en cascade",
-                        "slug": "le-principe-de-la-formation-en-cascade",
-                        "summary": "Atteindre beaucoup de personnes sans perdre l'essentiel.",
-                    },
-                    "en": {
-                        "title": "How cascade training works",
-                        "slug": "how-cascade-training-works",
-                        "summary": "Reaching many people without losing the essentials.",
-                    },
-                },
-                {
-                    "key": "tot-safe-facilitation",
-                    "minutes": 40,
-                    "body": LESSON_SAFE_FACILITATION,
-                    "fr": {
-                        "title": "Animer en sécurité et sans nuire",
-                        "slug": "animer-en-securite-et-sans-nuire",
-                        "summary": "Lieu, composition du groupe, règles communes et gestion des moments difficiles.",
-                    },
-                    "en": {
-                        "title": "Facilitating safely and without harm",
-                        "slug": "facilitating-safely-and-without-harm",
-                        "summary": "Venue, group composition, shared rules and handling difficult moments.",
-                    },
-                },
-            ],
-        },
-        {
-            "fr": {
-                "title": "Après la session",
-                "slug": "apres-la-session",
-                "summary": "Présence, résultats et rapport de session.",
-            },
-            "en": {
-                "title": "After the session",
-                "slug": "after-the-session",
-                "summary": "Attendance, results and the session report.",
-            },
-            "lessons": [
-                {
-                    "key": "tot-reporting",
-                    "minutes": 25,
-                    "body": LESSON_REPORTING,
-                    "fr": {
-                        "title": "Rendre compte d'une session",
-                        "slug": "rendre-compte-d-une-session",
-                        "summary": "Ce qu'il faut enregistrer, ce qu'il ne faut pas divulguer.",
-                    },
-                    "en": {
-                        "title": "Reporting on a session",
-                        "slug": "reporting-on-a-session",
-                        "summary": "What to record, and what not to disclose.",
-                    },
-                },
-            ],
-        },
-    ],
+CHECK = [
+    (
+        "single",
+        t(
+            "Un comité de gestion de l'eau où siègent éleveurs, agriculteurs et femmes est…",
+            "A water committee where herders, farmers and women sit together is…",
+        ),
+        [
+            (
+                R,
+                t("un connecteur", "a connector"),
+                t(
+                    "Oui : il rassemble des groupes autour d'un intérêt commun.",
+                    "Yes: it brings groups together around a shared interest.",
+                ),
+            ),
+            (
+                W,
+                t("un diviseur", "a divider"),
+                t(
+                    "Non : il réunit les usagers au lieu de les opposer.",
+                    "No: it brings users together instead of setting them apart.",
+                ),
+            ),
+        ],
+    ),
+    (
+        "truefalse",
+        t(
+            "Un programme peut devenir lui-même un diviseur.",
+            "A programme can itself become a divider.",
+        ),
+        True,
+    ),
+]
+
+QUIZZES = {
+    "pre": (
+        t(
+            "Pré-test : sensibilité aux conflits (forme A)",
+            "Pre-test: conflict sensitivity (form A)",
+        ),
+        FORM_A,
+    ),
+    "post": (
+        t(
+            "Post-test : sensibilité aux conflits (forme B)",
+            "Post-test: conflict sensitivity (form B)",
+        ),
+        FORM_B,
+    ),
+    "check": (
+        t("Vérifions : connecteurs et diviseurs", "Check: connectors and dividers"),
+        CHECK,
+    ),
 }
 
-COURSES = [COURSE_FUNDAMENTALS, COURSE_TOT]
+
+def _question(spec, language, category):
+    kind, text, answers = spec[0], spec[1][language], spec[2]
+    fields = {"language": language}
+    if kind == "truefalse":
+        fields["correct_answer_true"] = answers
+        answers = []
+    elif kind == "matching":
+        answers = [
+            {"text": prompt[language], "match": match[language]}
+            for _fraction, prompt, match in answers
+        ]
+    else:
+        answers = [
+            {
+                "fraction": fraction,
+                "text": label[language],
+                "feedback": feedback[language],
+            }
+            for fraction, label, feedback in answers
+        ]
+    return quiz_factories.question(kind, f"<p>{text}</p>", answers, category, **fields)
+
+
+def seed_quizzes() -> dict:
+    """Create the quizzes once; return {(kind, language): quiz}."""
+    result = {}
+    for language in ("fr", "en"):
+        category = quiz_factories.category(
+            {
+                "fr": "Sensibilité aux conflits (démo)",
+                "en": "Conflict sensitivity (demo)",
+            }[language]
+        )
+        for kind, (titles, questions) in QUIZZES.items():
+            quiz = Quiz.objects.filter(title=titles[language]).first()
+            if quiz is None:
+                quiz = quiz_factories.quiz_with(
+                    [_question(spec, language, category) for spec in questions],
+                    title=titles[language],
+                    kind=kind,
+                    language=language,
+                    pass_mark=Decimal(60),
+                    feedback_policy="immediate"
+                    if kind == "check"
+                    else "after_submission",
+                    attempts_allowed=0 if kind != "pre" else 1,
+                    shuffle_answers=True,
+                )
+            result[(kind, language)] = quiz
+    return result
+
+
+def seed_tests(pages) -> None:
+    """The pre-test and post-test (parallel forms) on the course, and a
+    knowledge check in its connectors-and-dividers lesson, in both
+    languages."""
+    quizzes = seed_quizzes()
+    french = CoursePage.objects.filter(
+        slug=COURSE["fr"]["slug"], locale=pages.fr
+    ).first()
+    if french is None:
+        return
+    for course in [french, french.get_translation_or_none(pages.en)]:
+        if course is None:
+            continue
+        language = course.locale.language_code
+        if course.pre_test_id is None:
+            course.pre_test = quizzes[("pre", language)]
+            course.post_test = quizzes[("post", language)]
+            course.parallel_forms = True
+            course.save_revision().publish()
+            pages.created["course tests"] += 1
+        lesson = next(
+            (
+                page
+                for page in LessonPage.objects.descendant_of(course).order_by("path")
+                if any(
+                    block["type"] == "sorting_exercise"
+                    and block["value"].get("kind") == "connectors_dividers"
+                    for block in page.body.raw_data
+                )
+            ),
+            None,
+        )
+        if lesson is not None and not any(
+            block.block_type == "knowledge_check" for block in lesson.body
+        ):
+            check_id = str(uuid.uuid5(BLOCK_NAMESPACE, "knowledge-check-connectors"))
+            lesson.body.append(
+                ("knowledge_check", {"quiz": quizzes[("check", language)]}, check_id)
+            )
+            lesson.save_revision().publish()
+            pages.created["knowledge checks"] += 1

@@ -13,9 +13,9 @@ from wagtail.models import Locale, Page, Site
 
 import pytest
 
-from courses import demo_content
 from courses.blocks import LessonBodyBlock
 from courses.models import CoursePage, GlossaryTerm, LessonPage, ModulePage
+from demo import site as demo_site
 from kalanso.accounts.models import Organisation
 from kalanso.home.models import HomePage, SiteSettings
 
@@ -94,17 +94,23 @@ def test_lesson_bodies_are_valid_and_aligned(course_fr):
 
 def test_demo_account_per_role(seeded, client):
     users = get_user_model().objects.prefetch_related("groups")
-    for spec in demo_content.ACCOUNTS:
+    for spec in demo_site.ACCOUNTS:
         user = users.get(email=spec["email"])
         assert user.is_active and user.email_confirmed_at and user.consent_given_at
+        profile = ("full_name", "job_title", "preferred_language", "gender")
+        assert [getattr(user, name) for name in profile] == [
+            spec[name] for name in profile
+        ]
+        assert user.organisation.name == spec["organisation"]
+        assert user.region.code == spec["region"]
         if spec["group"]:
             assert [group.name for group in user.groups.all()] == [spec["group"]]
             assert not user.is_staff and not user.is_superuser
         else:
             assert user.is_superuser and user.is_staff
-        assert client.login(username=spec["email"], password=demo_content.DEMO_PASSWORD)
+        assert client.login(username=spec["email"], password=demo_site.DEMO_PASSWORD)
         client.logout()
-    roles = {spec["group"] for spec in demo_content.ACCOUNTS} - {None}
+    roles = {spec["group"] for spec in demo_site.ACCOUNTS} - {None}
     assert roles == {
         "Trainee",
         "Trainer",

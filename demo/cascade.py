@@ -1,6 +1,7 @@
-"""Demonstration cascade: a master trainer (generation 1) trained the demo
-trainer in a validated session in Bamako; the trainer runs sessions in Mopti
-(held, with attendance and scores) and a public one open for sign-up.
+"""The demo cascade, loaded by ``seed_demo_cascade`` after ``seed_demo``:
+a master trainer (generation 1) trained the demo trainer in a validated
+session in Bamako; the trainer runs sessions in Mopti (held, with attendance
+and scores) and a public one open for sign-up.
 
 Idempotent: sessions are found by title, profiles by user. Participants
 without accounts have invented names; no real person is described.
@@ -14,9 +15,8 @@ from django.utils import timezone
 
 from courses.models import CoursePage
 from kalanso.accounts.models import Region
-
-from . import certification, lineage
-from .models import (
+from trainers import certification, factories, lineage
+from trainers.models import (
     Attendance,
     CascadeSession,
     Feedback,
@@ -28,12 +28,13 @@ from .models import (
     TrainerProfile,
 )
 
+from . import site
+
 Level = TrainerProfile.Level
 Status = CascadeSession.Status
 
-MASTER = "maitre-formateur@kalanso.test"
-TRAINER = "formateur@kalanso.test"
-TRAINEE = "apprenant@kalanso.test"
+MASTER = site.account("Master trainer")["email"]
+TRAINER = site.account("Trainer")["email"]
 
 PEOPLE = [
     # name, sex, age band, organisation type, role
@@ -76,12 +77,15 @@ def _profile(user, level, reason, certified_days_ago=None):
     return profile
 
 
-def _session(title, **fields):
+def _session(title, *, course, lead, region, start, days, languages, **fields):
+    """The session called ``title``, created if missing (the same builder
+    as the tests'); returns (session, created)."""
     session = CascadeSession.objects.filter(title=title).first()
     if session is not None:
         return session, False
-    languages = fields.pop("languages", [])
-    session = CascadeSession.objects.create(title=title, **fields)
+    session = factories.session(
+        course, lead, title=title, region=region, start=start, days=days, **fields
+    )
     session.languages.set(SpokenLanguage.objects.filter(code__in=languages))
     return session, True
 
@@ -144,15 +148,14 @@ def seed_cascade() -> dict:
         master_profile.save(update_fields=["bio"])
 
     today = timezone.localdate()
-    bamako = Region.objects.get(code="ML-BKO")
-    mopti = Region.objects.get(code="ML-5")
     tot_session, new = _session(
         "Formation de formateurs — Bamako",
         course=tot,
-        lead_trainer=master,
-        start_date=today - timedelta(days=120),
-        end_date=today - timedelta(days=116),
-        region=bamako,
+        lead=master,
+        start=today - timedelta(days=120),
+        days=5,
+        region="ML-BKO",
+        is_public=False,
         place=Place.objects.filter(code="ML.BA.C3").first(),
         venue="Centre de formation (démo)",
         capacity=20,
@@ -160,7 +163,6 @@ def seed_cascade() -> dict:
         report="<p>Cinq jours de formation de formateurs ; exercices pratiques d'animation.</p>",
         report_submitted_at=timezone.now() - timedelta(days=110),
         validated_at=timezone.now() - timedelta(days=100),
-        created_by=master,
         languages=["fr", "bm"],
     )
     if new:
@@ -196,15 +198,15 @@ def seed_cascade() -> dict:
     held, new = _session(
         "Sensibilité aux conflits — Mopti, session 1",
         course=course,
-        lead_trainer=trainer,
-        start_date=today - timedelta(days=20),
-        end_date=today - timedelta(days=18),
-        region=mopti,
+        lead=trainer,
+        start=today - timedelta(days=20),
+        days=3,
+        region="ML-5",
+        is_public=False,
         place=Place.objects.filter(code="ML.MO.MP").first(),
         venue="Maison des jeunes (démo)",
         capacity=25,
         status=Status.HELD,
-        created_by=trainer,
         languages=["fr", "ff"],
     )
     if new:
@@ -240,16 +242,15 @@ def seed_cascade() -> dict:
     upcoming, new = _session(
         "Sensibilité aux conflits — Mopti, session 2",
         course=course,
-        lead_trainer=trainer,
-        start_date=today + timedelta(days=14),
-        end_date=today + timedelta(days=16),
-        region=mopti,
+        lead=trainer,
+        start=today + timedelta(days=14),
+        days=3,
+        region="ML-5",
         place=Place.objects.filter(code="ML.MO.BD").first(),
         venue="Salle de la mairie (démo)",
         capacity=20,
         is_public=True,
         status=Status.SCHEDULED,
-        created_by=trainer,
         languages=["fr", "ff"],
     )
     if new:
