@@ -18,6 +18,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 
+from kalanso import spreadsheets
 from kalanso.accounts import audit
 
 from . import exports, statistics
@@ -180,7 +181,7 @@ def _attachment(response, filename: str):
 def quiz_export_csv(request, quiz_id: int):
     quiz, table = _export(request, quiz_id, "csv")
     response = StreamingHttpResponse(
-        exports.csv_lines(table), content_type=exports.CSV_CONTENT_TYPE
+        exports.results_csv(table), content_type=spreadsheets.CSV_CONTENT_TYPE
     )
     return _attachment(response, exports.export_filename(quiz, "csv"))
 
@@ -188,7 +189,7 @@ def quiz_export_csv(request, quiz_id: int):
 def quiz_export_xlsx(request, quiz_id: int):
     quiz, table = _export(request, quiz_id, "xlsx")
     response = HttpResponse(
-        exports.xlsx_bytes(table, title=quiz.title),
-        content_type=exports.XLSX_CONTENT_TYPE,
+        exports.results_xlsx(table, title=quiz.title),
+        content_type=spreadsheets.XLSX_CONTENT_TYPE,
     )
     return _attachment(response, exports.export_filename(quiz, "xlsx"))

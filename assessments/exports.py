@@ -8,16 +8,14 @@ but meaningless without the site's ``SECRET_KEY``.
 Rows are read with two ``values_list(...).iterator()`` queries (attempts, and
 their marks), both in attempt order and merged as they stream: no model
 instances, no query per row, memory independent of the number of attempts.
-Text cells are protected against formula injection (CSV and XLSX).
+The files are written by ``kalanso.spreadsheets`` (text cells protected
+against formula injection, in CSV and XLSX).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -27,13 +25,12 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from kalanso import spreadsheets
+
 from .models import AttemptQuestion, Quiz
 from .statistics import question_key, submitted_attempts, submitted_rows
 
 PERSONAL_DATA_GROUP = "Programme manager"
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def can_see_personal_data(user) -> bool:
@@ -51,13 +48,6 @@ def participant_code(user_id: int) -> str:
         "kalanso.assessments.exports.participant", str(user_id)
     ).hexdigest()
     return f"P-{digest[:10].upper()}"
-
-
-def escape_formula(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula is prefixed with ``'``."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 @dataclass
@@ -170,68 +160,16 @@ def results_table(*, quiz: Quiz, user) -> ResultsTable:
     )
 
 
-class _Echo:
-    """A file-like object whose write returns the line, for streaming CSV."""
-
-    def write(self, value: str) -> str:
-        return value
+def results_csv(table: ResultsTable) -> Iterator[str]:
+    """The lines of the CSV file, for a streaming response."""
+    return spreadsheets.csv_lines(table.header, table.rows)
 
 
-def _csv_cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    return escape_formula(value)
-
-
-def csv_lines(table: ResultsTable) -> Iterator[str]:
-    """UTF-8 text lines, starting with a byte-order mark so Excel reads accents."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff"
-    yield writer.writerow([_csv_cell(v) for v in table.header])
-    for row in table.rows:
-        yield writer.writerow([_csv_cell(v) for v in row])
-
-
-def _xlsx_cell(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return float(value)
-    return escape_formula(value)
-
-
-def xlsx_bytes(table: ResultsTable, *, title: str = "") -> bytes:
-    """A workbook of one sheet, written in openpyxl's streaming mode."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_sheet_title(title or _("Results")))
-    bold = Font(bold=True)
-    header = []
-    for value in table.header:
-        cell = WriteOnlyCell(sheet, value=escape_formula(value))
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    for row in table.rows:
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=_xlsx_cell(value))
-            if isinstance(value, datetime):
-                cell.number_format = "yyyy-mm-dd hh:mm:ss"
-            cells.append(cell)
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _sheet_title(title: str) -> str:
-    """Excel forbids []:*?/\\ in sheet titles and allows 31 characters."""
-    cleaned = "".join(" " if c in "[]:*?/\\" else c for c in title).strip()
-    return (cleaned or "Results")[:31]
+def results_xlsx(table: ResultsTable, *, title: str = "") -> bytes:
+    """A workbook of one sheet, named after the quiz."""
+    return spreadsheets.xlsx_bytes(
+        [spreadsheets.Sheet(title or _("Results"), table.header, table.rows)]
+    )
 
 
 def export_filename(quiz: Quiz, extension: str) -> str:

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from kalanso.accounts import audit
-from trainers.exports import CSV_CONTENT_TYPE
+from kalanso.spreadsheets import CSV_CONTENT_TYPE
 from trainers.models import Participant
 from trainers.permissions import require
 

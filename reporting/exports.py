@@ -1,29 +1,20 @@
 """Exports: every aggregate (CSV, XLSX; always suppressed) and the personal
 data behind them (programme managers only; each export is audited by the view).
+The files are written by ``kalanso.spreadsheets``; times to the minute.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
-from datetime import date, datetime
 
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from assessments.exports import (
-    CSV_CONTENT_TYPE,
-    XLSX_CONTENT_TYPE,
-    escape_formula,
-)
+from kalanso.spreadsheets import TO_THE_MINUTE, Sheet, csv_lines, xlsx_bytes
 
 from . import selectors, suppression
 from .filters import resolve
 from .report import Report
-
-__all__ = ["CSV_CONTENT_TYPE", "XLSX_CONTENT_TYPE"]
 
 
 def _about(report: Report) -> list[list]:
@@ -57,90 +48,29 @@ def _about(report: Report) -> list[list]:
     return rows
 
 
-def aggregate_sheets(report: Report) -> list[tuple[str, list, list[list]]]:
-    """(title, header, rows) for each table of the report."""
+def aggregate_sheets(report: Report) -> list[Sheet]:
+    """One sheet for each table of the report."""
     sheets = []
     for table in report.tables.values():
         header = ["", *(str(c.label) for c in table.columns)]
         rows = [[row["label"], *row["values"]] for row in report.table_rows(table)]
-        sheets.append((str(table.title), header, rows))
+        sheets.append(Sheet(str(table.title), header, rows))
     return sheets
 
 
-def _csv_value(value):
-    if value is None:
-        return ""
-    return escape_formula(value)
-
-
 def aggregates_csv(report: Report) -> str:
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    for row in _about(report):
-        writer.writerow([_csv_value(v) for v in row])
-    for title, header, rows in aggregate_sheets(report):
-        writer.writerow([])
-        writer.writerow([_csv_value(title)])
-        writer.writerow([_csv_value(v) for v in header])
-        for row in rows:
-            writer.writerow([_csv_value(v) for v in row])
-    return buffer.getvalue()
-
-
-def _sheet_title(title: str, used: set) -> str:
-    cleaned = "".join(" " if c in "[]:*?/\\" else c for c in title).strip()[:28]
-    name, n = cleaned or "Sheet", 2
-    while name in used:
-        name = f"{cleaned[:26]} {n}"
-        n += 1
-    used.add(name)
-    return name
-
-
-def workbook_bytes(sheets: list[tuple[str, list, list]]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
-    used: set = set()
-    for title, header, rows in sheets:
-        sheet = workbook.create_sheet(title=_sheet_title(title, used))
-        if header:
-            cells = []
-            for value in header:
-                cell = WriteOnlyCell(sheet, value=escape_formula(value))
-                cell.font = bold
-                cells.append(cell)
-            sheet.append(cells)
-        for row in rows:
-            cells = []
-            for value in row:
-                if isinstance(value, datetime):
-                    value = timezone.localtime(value).replace(tzinfo=None)
-                elif isinstance(value, Promise):
-                    value = str(value)
-                cell = WriteOnlyCell(
-                    sheet,
-                    value=float(value)
-                    if hasattr(value, "as_tuple")
-                    else escape_formula(value),
-                )
-                if isinstance(value, datetime):
-                    cell.number_format = "yyyy-mm-dd hh:mm"
-                elif isinstance(value, date):
-                    cell.number_format = "yyyy-mm-dd"
-                cells.append(cell)
-            sheet.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """What the report says, then each table under its title, in one file."""
+    lines = list(_about(report))
+    for sheet in aggregate_sheets(report):
+        lines += [[], [sheet.title], sheet.header, *sheet.rows]
+    return "".join(csv_lines((), lines, times=TO_THE_MINUTE))
 
 
 def aggregates_xlsx(report: Report) -> bytes:
-    return workbook_bytes([(_("About"), [], _about(report)), *aggregate_sheets(report)])
+    return xlsx_bytes(
+        [Sheet(_("About"), (), _about(report)), *aggregate_sheets(report)],
+        times=TO_THE_MINUTE,
+    )
 
 
 # Personal data -----------------------------------------------------------------
@@ -229,19 +159,10 @@ def learners_table(filters) -> tuple[list, int, Iterator[list]]:
 PERSONAL_TABLES = {"participants": participants_table, "learners": learners_table}
 
 
-class _Echo:
-    def write(self, value):
-        return value
+def personal_csv(header: list, rows: Iterator[list]) -> Iterator[str]:
+    """The lines of a personal-data export, for a streaming response."""
+    return csv_lines(header, rows, times=TO_THE_MINUTE)
 
 
-def csv_stream(header: list, rows: Iterator[list]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff"
-    yield writer.writerow([_csv_value(v) for v in header])
-    for row in rows:
-        out = []
-        for value in row:
-            if isinstance(value, datetime):
-                value = timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-            out.append(_csv_value(value))
-        yield writer.writerow(out)
+def personal_xlsx(kind: str, header: list, rows: Iterator[list]) -> bytes:
+    return xlsx_bytes([Sheet(kind, header, rows)], times=TO_THE_MINUTE)

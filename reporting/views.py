@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from wagtail.models import APIToken
 
+from kalanso import spreadsheets
 from kalanso.accounts import audit
 from trainers.permissions import require
 
@@ -100,11 +101,11 @@ def export_aggregates(request, fmt):
     stamp = timezone.localdate().isoformat()
     if fmt == "csv":
         response = HttpResponse(
-            exports.aggregates_csv(data), content_type=exports.CSV_CONTENT_TYPE
+            exports.aggregates_csv(data), content_type=spreadsheets.CSV_CONTENT_TYPE
         )
         return _attachment(response, f"kalanso-report-{stamp}.csv")
     response = HttpResponse(
-        exports.aggregates_xlsx(data), content_type=exports.XLSX_CONTENT_TYPE
+        exports.aggregates_xlsx(data), content_type=spreadsheets.XLSX_CONTENT_TYPE
     )
     return _attachment(response, f"kalanso-report-{stamp}.xlsx")
 
@@ -133,12 +134,13 @@ def export_personal(request, kind, fmt):
     stamp = timezone.localdate().isoformat()
     if fmt == "csv":
         response = StreamingHttpResponse(
-            exports.csv_stream(header, rows), content_type=exports.CSV_CONTENT_TYPE
+            exports.personal_csv(header, rows),
+            content_type=spreadsheets.CSV_CONTENT_TYPE,
         )
         return _attachment(response, f"kalanso-{kind}-{stamp}.csv")
     response = HttpResponse(
-        exports.workbook_bytes([(kind, header, rows)]),
-        content_type=exports.XLSX_CONTENT_TYPE,
+        exports.personal_xlsx(kind, header, rows),
+        content_type=spreadsheets.XLSX_CONTENT_TYPE,
     )
     return _attachment(response, f"kalanso-{kind}-{stamp}.xlsx")
 

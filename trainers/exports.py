@@ -2,10 +2,10 @@
 master trainers and programme managers (personal data: every export is
 recorded in the audit log by the view).
 
-The writers are those of the quiz results (``assessments.exports``): UTF-8
-CSV with a byte-order mark, and text cells protected against formula
-injection in both formats. A session holds at most 500 people: the rows are
-built in memory with three queries, whatever their number.
+The files are written by ``kalanso.spreadsheets``: UTF-8 CSV with a
+byte-order mark, and text cells protected against formula injection in both
+formats. A session holds at most 500 people: the rows are built in memory with
+three queries, whatever their number.
 """
 
 from __future__ import annotations
@@ -16,13 +16,15 @@ from django.db.models import Count, Q
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from assessments.exports import ResultsTable, csv_lines, xlsx_bytes
+from assessments.exports import ResultsTable
+from kalanso import spreadsheets
 from kalanso.accounts.models import Organisation
 
-from .models import Attendance, CascadeSession, Participant
+# The views answer with these (defined once, in kalanso.spreadsheets).
+from kalanso.spreadsheets import CSV_CONTENT_TYPE as CSV_CONTENT_TYPE
+from kalanso.spreadsheets import XLSX_CONTENT_TYPE as XLSX_CONTENT_TYPE
 
-CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from .models import Attendance, CascadeSession, Participant
 
 
 def exported_participants(session: CascadeSession):
@@ -102,11 +104,13 @@ def _score(value):
 
 
 def csv_bytes(table: ResultsTable) -> bytes:
-    return "".join(csv_lines(table)).encode("utf-8")
+    return spreadsheets.csv_bytes(table.header, table.rows)
 
 
 def xlsx(table: ResultsTable, session: CascadeSession) -> bytes:
-    return xlsx_bytes(table, title=_("Participants"))
+    return spreadsheets.xlsx_bytes(
+        [spreadsheets.Sheet(_("Participants"), table.header, table.rows)]
+    )
 
 
 def export_filename(session: CascadeSession, extension: str) -> str:

@@ -32,6 +32,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kalanso import spreadsheets
 from kalanso.accounts.models import Organisation
 
 from .models import CascadeSession, Participant
@@ -733,11 +734,9 @@ def template_csv() -> bytes:
     """UTF-8 with a byte-order mark (Excel reads the accents), separated by
     semicolons in French (what French Excel expects), commas otherwise."""
     delimiter = ";" if (translation.get_language() or "fr").startswith("fr") else ","
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter)
-    writer.writerow(template_header())
-    writer.writerow(template_example())
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return spreadsheets.csv_bytes(
+        template_header(), [template_example()], delimiter=delimiter, escape=False
+    )
 
 
 def accepted_values() -> list[list[str]]:
@@ -779,45 +778,28 @@ def accepted_values() -> list[list[str]]:
 
 
 def template_xlsx() -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _sheet_title(_("Participants"))
-    sheet.append(template_header())
-    sheet.append(template_example())
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for column, width in zip("ABCDEF", (28, 14, 14, 30, 24, 18), strict=True):
-        sheet.column_dimensions[column].width = width
-    # Phone numbers stay text (Excel would drop a leading + or 0).
-    for row in range(2, MAX_ROWS + 2):
-        sheet.cell(row=row, column=6).number_format = "@"
-
-    values = workbook.create_sheet(_sheet_title(_("Accepted values")))
-    values.append([_("Column"), _("Value to type"), _("Meaning or code")])
-    for cell in values[1]:
-        cell.font = Font(bold=True)
-    for row in accepted_values():
-        values.append(row)
-    values.append([])
-    values.append(
-        [
-            _(
-                "Labels are accepted in French or English, as are the codes. "
-                "Replace the example row with your participants; blank rows are "
-                "skipped. Only the first sheet is read."
-            )
-        ]
+    note = _(
+        "Labels are accepted in French or English, as are the codes. "
+        "Replace the example row with your participants; blank rows are "
+        "skipped. Only the first sheet is read."
     )
-    for column, width in zip("ABC", (24, 44, 44), strict=True):
-        values.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _sheet_title(title: str) -> str:
-    cleaned = "".join(" " if c in "[]:*?/\\" else c for c in str(title)).strip()
-    return (cleaned or "Sheet")[:31]
+    return spreadsheets.xlsx_bytes(
+        [
+            spreadsheets.Sheet(
+                _("Participants"),
+                template_header(),
+                [template_example()],
+                widths=(28, 14, 14, 30, 24, 18),
+                # Phone numbers stay text (Excel would drop a leading + or 0).
+                text_columns=(6,),
+                min_rows=MAX_ROWS,
+            ),
+            spreadsheets.Sheet(
+                _("Accepted values"),
+                [_("Column"), _("Value to type"), _("Meaning or code")],
+                [*accepted_values(), [], [note]],
+                widths=(24, 44, 44),
+            ),
+        ],
+        escape=False,
+    )

@@ -21,13 +21,13 @@ from openpyxl import load_workbook
 from assessments import factories
 from assessments.exports import (
     can_see_personal_data,
-    escape_formula,
     participant_code,
     results_table,
 )
 from assessments.services import attempt_save_answers, attempt_start, attempt_submit
 from courses.factories import user_with_role
 from kalanso.accounts.models import AuditEntry, Organisation, User
+from kalanso.spreadsheets import escape_formula
 
 pytestmark = pytest.mark.django_db
 
