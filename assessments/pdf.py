@@ -1,6 +1,8 @@
 """Printable paper tests, for cascade sessions held without connectivity.
 
-Two PDFs are made for a quiz, with reportlab's platypus (no browser needed):
+Two PDFs are made for a quiz, with reportlab's platypus (no browser needed),
+both from one paper structure (``assessments.paper``: variants, seeds and the
+reference that ties a key to its paper):
 
 - :func:`quiz_paper_pdf`: the test handed out to participants — a header with
   the fields to fill in, the instructions, the numbered questions and, on a
@@ -8,50 +10,16 @@ Two PDFs are made for a quiz, with reportlab's platypus (no browser needed):
 - :func:`quiz_answer_key_pdf`: for trainers only — the right answers with the
   paper's lettering, the weights used for partial credit and a scoring guide.
 
-Variants and seeds
-------------------
-Both PDFs are drawn from one *paper structure*, built by :func:`build_paper`:
-fixed questions in slot order, random slots drawn with
-``random.Random(seed)``, then (with the same generator) options shuffled when
-the quiz shuffles answers, matching options and ordering items always
-shuffled (listed in order they would give the key away). The quiz's "shuffle
-questions" setting is not applied: on paper, questions keep the slot order so
-trainers can discuss them in plenary.
-
-The seed picks the *variant*; no seed means variant ``0``, so a paper printed
-without a seed always has the same content. Each paper prints its variant
-number and a short *reference* (a fingerprint of the questions, their
-versions and the order of their options); the answer key prints the same two.
-The key matches the paper when both show the same variant and reference. If
-the question bank changes between printing the paper and the key (a question
-edited, a question added to a category that random slots draw from), the
-reference changes: reprint both.
-
-Fonts
------
-DejaVu Sans (Debian package ``fonts-dejavu-core``) is registered when found,
-for Latin Extended letters used in Bambara, Fulfulde, Songhay… (ɛ, ɔ, ŋ, ɲ).
-Without it the PDFs fall back to Helvetica, whose standard encoding covers
-French (é è à ç ô œ « »); other characters print as black squares, never an
-error. reportlab does not shape Arabic script nor reorder right-to-left text.
-Check boxes are drawn, not typed, so they print with either font.
+Fonts, text cleaning and the document set-up are shared with the other PDFs
+(``kalanso.pdf``). Check boxes are drawn, not typed, so they print with either
+font.
 """
 
-import functools
-import hashlib
 import io
-import logging
-import random
-import re
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
-from html.parser import HTMLParser
-from pathlib import Path
-from xml.sax.saxutils import escape
+from decimal import Decimal
 
 from django.conf import settings
 from django.utils import formats, timezone, translation
-from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -60,7 +28,6 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
@@ -68,30 +35,24 @@ from reportlab.platypus import (
     KeepTogether,
     PageBreak,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
 )
 
-from .models import Answer, Question, Quiz
-from .services import draw_questions
+from kalanso import pdf as shared
+from kalanso.pdf import clean, html_lines, markup
 
-logger = logging.getLogger(__name__)
-
-DEFAULT_SEED = 0
-MAX_SEED = 999_999
-
-# Where DejaVu Sans lives on common systems; settings.KALANSO_PDF_FONT_DIRS
-# (optional) is tried first.
-FONT_DIRS = (
-    "/usr/share/fonts/truetype/dejavu",  # Debian, Ubuntu (fonts-dejavu-core)
-    "/usr/share/fonts/dejavu-sans-fonts",  # Fedora
-    "/usr/share/fonts/dejavu",  # Alpine
-    "/usr/share/fonts/TTF",  # Arch
-    "/usr/local/share/fonts/dejavu",
+from .models import Question, Quiz
+from .paper import (
+    CHOICE_TYPES,
+    NumericAnswer,
+    Paper,
+    PaperQuestion,
+    build_paper,
+    to_decimal,
 )
-CHOICE_TYPES = ("single", "multiple")
+
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 18 * mm
 FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN - 12  # platypus frames pad 6 pt each side
@@ -99,169 +60,12 @@ GREY = colors.HexColor("#555555")
 LIGHT = colors.HexColor("#999999")
 
 
-# Fonts ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Fonts:
-    regular: str
-    bold: str
-    unicode: bool  # a TTF with Latin Extended, or Helvetica (Latin-1 only)
-
-
-HELVETICA = Fonts("Helvetica", "Helvetica-Bold", unicode=False)
-
-
-@functools.cache
-def get_fonts() -> Fonts:
-    """Register DejaVu Sans once if the system has it, else use Helvetica."""
-    dirs = [*getattr(settings, "KALANSO_PDF_FONT_DIRS", ()), *FONT_DIRS]
-    for directory in dirs:
-        regular = Path(directory) / "DejaVuSans.ttf"
-        bold = Path(directory) / "DejaVuSans-Bold.ttf"
-        if not regular.is_file():
-            continue
-        try:
-            pdfmetrics.registerFont(TTFont("KalansoSans", str(regular)))
-            bold_name = "KalansoSans"
-            if bold.is_file():
-                pdfmetrics.registerFont(TTFont("KalansoSans-Bold", str(bold)))
-                bold_name = "KalansoSans-Bold"
-        except (OSError, TTFError, ValueError):
-            logger.warning("Cannot load %s; trying other fonts.", regular)
-            continue
-        pdfmetrics.registerFontFamily(
-            "KalansoSans",
-            normal="KalansoSans",
-            bold=bold_name,
-            italic="KalansoSans",
-            boldItalic=bold_name,
-        )
-        return Fonts("KalansoSans", bold_name, unicode=True)
-    logger.warning(
-        "DejaVu Sans not found (install fonts-dejavu-core): printable tests use "
-        "Helvetica, which cannot print letters such as ɛ or ŋ."
-    )
-    return HELVETICA
-
-
-# Text ------------------------------------------------------------------------
-
-_SPACES = re.compile(r"[ \t\n\f\v]+")  # not no-break spaces: they are kept
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\ufffe\uffff]")
-
-
-def clean(text) -> str:
-    """Text safe to hand to reportlab: no lone surrogates, no control chars."""
-    text = "" if text is None else str(text)
-    text = text.encode("utf-8", "replace").decode("utf-8")
-    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-
-
-def markup(text) -> str:
-    """Plain text as Paragraph markup: escaped, line breaks kept."""
-    return escape(clean(text)).replace("\n", "<br/>")
-
-
-class _TextLines(HTMLParser):
-    """Rich text to lines of plain text: one line per paragraph, heading or
-    list item (items prefixed with a bullet or their number)."""
-
-    BLOCKS = {
-        *("p", "div", "br", "hr", "li", "ul", "ol", "dl", "dt", "dd", "tr", "table"),
-        *("h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "section"),
-        *("article", "header", "footer", "figure", "figcaption", "address"),
-    }
-    HIDDEN = {
-        *("script", "style", "template", "noscript", "head", "title", "iframe"),
-        *("object", "embed", "svg", "canvas", "select", "textarea"),
-    }
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.lines, self._buffer, self._lists, self._hidden = [], [], [], 0
-
-    def _flush(self):
-        text = _SPACES.sub(" ", "".join(self._buffer)).strip(" ")
-        if text:
-            self.lines.append(text)
-        self._buffer = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self.HIDDEN:
-            self._hidden += 1
-            return
-        if tag in self.BLOCKS:
-            self._flush()
-        if tag in ("ul", "ol"):
-            self._lists.append([tag, 0])
-        elif tag == "li" and not self._hidden:
-            if self._lists and self._lists[-1][0] == "ol":
-                self._lists[-1][1] += 1
-                self._buffer.append(f"{self._lists[-1][1]}. ")
-            else:
-                self._buffer.append("• ")
-
-    def handle_startendtag(self, tag, attrs):
-        if tag in self.BLOCKS:
-            self._flush()
-
-    def handle_endtag(self, tag):
-        if tag in self.HIDDEN:
-            self._hidden = max(0, self._hidden - 1)
-            return
-        if tag in self.BLOCKS:
-            self._flush()
-        if tag in ("ul", "ol") and self._lists:
-            self._lists.pop()
-
-    def handle_data(self, data):
-        if not self._hidden:
-            self._buffer.append(data)
-
-    def close(self):
-        super().close()
-        self._flush()
-
-
-def html_lines(html) -> list[str]:
-    """The visible text of rich text (HTML), one string per block."""
-    html = clean(html)
-    parser = _TextLines()
-    try:
-        parser.feed(html)
-        parser.close()
-    except Exception:  # noqa: BLE001 - malformed markup must never stop printing
-        try:
-            text = strip_tags(html)
-        except Exception:  # noqa: BLE001
-            text = re.sub(r"<[^>]*>", " ", html)
-        lines = (_SPACES.sub(" ", line).strip(" ") for line in text.splitlines())
-        return [line for line in lines if line]
-    return parser.lines
-
-
-def letter(index: int) -> str:
-    """0 → A, 25 → Z, 26 → AA…"""
-    name = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        name = chr(65 + rest) + name
-    return name
-
-
-def _decimal(value, default="0") -> Decimal:
-    try:
-        number = Decimal(str(value if value is not None else default))
-    except (InvalidOperation, ValueError):
-        return Decimal(default)
-    return number if number.is_finite() else Decimal(default)
+# Numbers -------------------------------------------------------------------------
 
 
 def number(value, places=2) -> str:
     """A decimal for people: no useless zeros, the language's decimal mark."""
-    value = _decimal(value)
+    value = to_decimal(value)
     if places is not None:
         value = value.quantize(Decimal(1).scaleb(-places))
     text = format(value.normalize(), "f")
@@ -269,187 +73,16 @@ def number(value, places=2) -> str:
 
 
 def percent(fraction) -> str:
-    return f"{number(_decimal(fraction) * 100)} %"
+    return f"{number(to_decimal(fraction) * 100)} %"
 
 
 def points(mark) -> str:
-    mark = _decimal(mark)
+    mark = to_decimal(mark)
     count = int(mark) if mark == int(mark) else 2
     return ngettext("%(mark)s point", "%(mark)s points", count) % {"mark": number(mark)}
 
 
-# The paper structure -----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Option:
-    """A lettered line: a choice, a matching option, an ordering item."""
-
-    letter: str
-    text: str
-    fraction: Decimal = Decimal(0)  # choices; short answers
-    position: int = 0  # ordering: the right place (1 = first)
-
-
-@dataclass(frozen=True)
-class NumericAnswer:
-    value: Decimal | None
-    tolerance: Decimal
-    minimum: Decimal | None
-    maximum: Decimal | None
-    fraction: Decimal
-
-
-@dataclass(frozen=True)
-class Prompt:
-    """A numbered left-hand line of a matching question."""
-
-    number: int
-    text: str
-    answer_letter: str
-
-
-@dataclass(frozen=True)
-class ScenarioBlock:
-    title: str
-    lines: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class PaperQuestion:
-    number: int
-    question_id: int
-    version: int
-    type: str
-    lines: tuple[str, ...]
-    mark: Decimal
-    scenario: ScenarioBlock | None = None
-    scenario_first: bool = False  # print the case before this question
-    explanation: tuple[str, ...] = ()  # general feedback, for the key
-    choices: tuple[Option, ...] = ()  # single, multiple (in paper order)
-    correct: bool | None = None  # truefalse
-    accepted: tuple[Option, ...] = ()  # short (letter unused)
-    numeric: tuple[NumericAnswer, ...] = ()  # numerical
-    prompts: tuple[Prompt, ...] = ()  # matching, left column
-    options: tuple[Option, ...] = ()  # matching, right column
-    items: tuple[Option, ...] = ()  # ordering, in paper order
-
-
-@dataclass(frozen=True)
-class Paper:
-    quiz: Quiz = field(compare=False, repr=False)
-    seed: int
-    questions: tuple[PaperQuestion, ...]
-    total_mark: Decimal
-    reference: str
-
-
-def _shuffled(values: list, rng: random.Random) -> list:
-    """Shuffled, and never left in the original order (that would give the
-    answer away) when another order exists."""
-    shown = list(values)
-    rng.shuffle(shown)
-    if len(set(map(repr, values))) > 1 and shown == list(values):
-        shown = shown[1:] + shown[:1]
-    return shown
-
-
-def _paper_question(number, question, answers, rng, shuffle_answers, seen):
-    snap = question.snapshot(answers)
-    kind = snap["type"]
-    scenario, first = None, False
-    if snap.get("scenario"):
-        scenario = ScenarioBlock(
-            clean(snap["scenario"]["title"]),
-            tuple(html_lines(snap["scenario"]["text"])),
-        )
-        first = question.scenario_id not in seen
-        seen.add(question.scenario_id)
-    data = {
-        "number": number,
-        "question_id": question.pk,
-        "version": snap["version"],
-        "type": kind,
-        "lines": tuple(html_lines(snap["text"])),
-        "mark": _decimal(snap["mark"], "1"),
-        "scenario": scenario,
-        "scenario_first": first,
-        "explanation": tuple(html_lines(snap.get("general_feedback"))),
-    }
-    if kind in CHOICE_TYPES:
-        choices = list(snap["choices"])
-        if shuffle_answers:
-            rng.shuffle(choices)
-        data["choices"] = tuple(
-            Option(letter(i), clean(c["text"]), _decimal(c["fraction"]))
-            for i, c in enumerate(choices)
-        )
-    elif kind == "truefalse":
-        data["correct"] = bool(snap["correct"])
-    elif kind == "short":
-        data["accepted"] = tuple(
-            Option("", clean(a["text"]), _decimal(a["fraction"]))
-            for a in snap["accepted"]
-        )
-    elif kind == "numerical":
-        data["numeric"] = tuple(
-            NumericAnswer(
-                value=None if a["value"] is None else _decimal(a["value"]),
-                tolerance=abs(_decimal(a["tolerance"])),
-                minimum=None if a["min"] is None else _decimal(a["min"]),
-                maximum=None if a["max"] is None else _decimal(a["max"]),
-                fraction=_decimal(a["fraction"]),
-            )
-            for a in snap["numeric"]
-        )
-    elif kind == "matching":
-        pairs = [(clean(p["prompt"]), clean(p["answer"])) for p in snap["pairs"]]
-        texts = list(dict.fromkeys(answer for _prompt, answer in pairs if answer))
-        options = [Option(letter(i), t) for i, t in enumerate(_shuffled(texts, rng))]
-        by_text = {o.text: o.letter for o in options}
-        data["options"] = tuple(options)
-        data["prompts"] = tuple(
-            Prompt(n, prompt, by_text.get(answer, ""))
-            for n, (prompt, answer) in enumerate(
-                [p for p in pairs if p[0].strip()], start=1
-            )
-        )
-    elif kind == "ordering":
-        items = [(i, clean(item["text"])) for i, item in enumerate(snap["items"], 1)]
-        data["items"] = tuple(
-            Option(letter(i), text, position=place)
-            for i, (place, text) in enumerate(_shuffled(items, rng))
-        )
-    return PaperQuestion(**data)
-
-
-def build_paper(*, quiz: Quiz, variant_seed: int | None = None) -> Paper:
-    """The questions of one printed variant, lettered — deterministic for a
-    given quiz, seed and state of the question bank."""
-    seed = DEFAULT_SEED if variant_seed is None else int(variant_seed)
-    rng = random.Random(seed)
-    questions = draw_questions(quiz, rng, shuffle=False)
-    answers = {}
-    for answer in Answer.objects.filter(question__in=questions).order_by(
-        "sort_order", "pk"
-    ):
-        answers.setdefault(answer.question_id, []).append(answer)
-    seen = set()
-    paper_questions = tuple(
-        _paper_question(n, q, answers.get(q.pk, []), rng, quiz.shuffle_answers, seen)
-        for n, q in enumerate(questions, start=1)
-    )
-    fingerprint = repr((quiz.pk, seed, paper_questions)).encode("utf-8", "replace")
-    return Paper(
-        quiz=quiz,
-        seed=seed,
-        questions=paper_questions,
-        total_mark=sum((q.mark for q in paper_questions), Decimal(0)),
-        reference=hashlib.sha256(fingerprint).hexdigest()[:8].upper(),
-    )
-
-
-# Rendering ---------------------------------------------------------------------
+# Drawing -------------------------------------------------------------------------
 
 
 class CheckBox(Flowable):
@@ -479,7 +112,7 @@ def _truncate(text: str, font: str, size: float, width: float) -> str:
 class _Renderer:
     def __init__(self, paper: Paper):
         self.paper, self.quiz = paper, paper.quiz
-        self.fonts = fonts = get_fonts()
+        self.fonts = fonts = shared.get_fonts()
         # Helvetica's standard encoding has no arrow.
         self.arrow = "→" if fonts.unicode else "->"
         base = ParagraphStyle("base", fontName=fonts.regular, fontSize=10, leading=13.5)
@@ -652,17 +285,17 @@ class _Renderer:
 
     def build(self, story, *, title, footer_label) -> bytes:
         buffer = io.BytesIO()
-        doc = SimpleDocTemplate(
+        # Invariant: the same variant always prints the same bytes.
+        doc = shared.flowing_document(
             buffer,
+            title=title,
+            language=_language(self.quiz),
+            invariant=True,
             pagesize=A4,
             leftMargin=MARGIN,
             rightMargin=MARGIN,
             topMargin=15 * mm,
             bottomMargin=18 * mm,
-            title=" ".join(clean(title).split())[:250],
-            author="Kalanso",
-            lang=self.quiz.language or settings.LANGUAGE_CODE,
-            invariant=True,
         )
         draw = self.footer(footer_label)
         doc.build(story, onFirstPage=draw, onLaterPages=draw)

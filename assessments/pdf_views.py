@@ -9,7 +9,7 @@ top of the checks below.
 - The answer key: users with ``assessments.change_quiz``, and trainers (they
   mark the papers). Never trainees.
 
-``?seed=<0..999999>`` chooses the variant (see assessments.pdf); without it,
+``?seed=<0..999999>`` chooses the variant (see assessments.paper); without it,
 variant 0 is printed.
 """
 
@@ -25,7 +25,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from .models import Quiz
-from .pdf import DEFAULT_SEED, MAX_SEED, quiz_answer_key_pdf, quiz_paper_pdf
+from .paper import DEFAULT_SEED, MAX_SEED
+from .pdf import quiz_answer_key_pdf, quiz_paper_pdf
 
 TRAINER_GROUPS = ("Trainer", "Master trainer")
 _SEED = re.compile(r"[0-9]{1,6}")

@@ -9,8 +9,9 @@ settings; a missing or unreadable logo is left out, never an error.
 
 The wording of the page is fixed in both languages (:data:`WORDING`): a
 certificate says the same thing whatever language its reader browses in.
-Fonts: DejaVu Sans when installed (see ``assessments.pdf.get_fonts``), for
-names written with Latin Extended letters; Helvetica otherwise.
+Fonts, text cleaning and the document's metadata come from ``kalanso.pdf``:
+DejaVu Sans when installed, for names written with Latin Extended letters;
+Helvetica otherwise.
 """
 
 import io
@@ -25,9 +26,9 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen import canvas as pdf_canvas
 
-from assessments.pdf import clean, get_fonts
+from kalanso import pdf as shared
+from kalanso.pdf import clean
 
 from .models import Credential
 
@@ -146,7 +147,7 @@ class Assets:
 
         from kalanso.home.models import SiteSettings
 
-        self.fonts = get_fonts()
+        self.fonts = shared.get_fonts()
         site = Site.objects.filter(is_default_site=True).first()
         settings = SiteSettings.for_site(site) if site else None
         self.programme_logo = _logo(settings.programme_logo) if settings else None
@@ -324,10 +325,9 @@ def draw_certificate(page, credential: Credential, assets: Assets) -> None:
 
 def _document(title: str):
     buffer = io.BytesIO()
-    page = pdf_canvas.Canvas(buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT))
-    page.setTitle(title)
-    page.setAuthor("Kalanso")
-    page.setCreator("Kalanso")
+    page = shared.drawn_document(
+        buffer, title=title, pagesize=(PAGE_WIDTH, PAGE_HEIGHT)
+    )
     return buffer, page
 
 

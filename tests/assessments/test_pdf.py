@@ -16,7 +16,10 @@ from pypdf import PdfReader
 
 from assessments import factories, pdf
 from assessments.models import Answer, Question, QuestionCategory, QuizSlot, Scenario
+from assessments.paper import build_paper, letter
 from courses.factories import user_with_role
+from kalanso import pdf as kalanso_pdf
+from kalanso.pdf import html_lines
 from tests import corpora
 
 pytestmark = pytest.mark.django_db
@@ -166,7 +169,7 @@ def by_type(paper, kind):
 
 
 def test_paper_shows_every_question_with_lettered_options(quiz):
-    paper = pdf.build_paper(quiz=quiz, variant_seed=7)
+    paper = build_paper(quiz=quiz, variant_seed=7)
     assert len(paper.questions) == 10
     assert {q.type for q in paper.questions} == {
         "single",
@@ -216,7 +219,7 @@ def test_scenario_is_printed_once_before_its_first_question(quiz):
 
 
 def test_answer_sheet_is_a_separate_last_page(quiz):
-    paper = pdf.build_paper(quiz=quiz)
+    paper = build_paper(quiz=quiz)
     texts = [flat(t) for t in pages(pdf.quiz_paper_pdf(quiz=quiz))]
     sheet_label = label("Answer sheet")
     assert len(texts) >= 2
@@ -234,7 +237,7 @@ def test_answer_sheet_is_a_separate_last_page(quiz):
 
 
 def test_paper_does_not_give_the_answers_away(quiz):
-    paper = pdf.build_paper(quiz=quiz, variant_seed=3)
+    paper = build_paper(quiz=quiz, variant_seed=3)
     text = text_of(pdf.quiz_paper_pdf(quiz=quiz, variant_seed=3))
     for secret in (
         "100 %",
@@ -256,7 +259,7 @@ def test_paper_does_not_give_the_answers_away(quiz):
 
 
 def test_answer_key_has_the_right_answers_with_the_paper_lettering(quiz):
-    paper = pdf.build_paper(quiz=quiz, variant_seed=11)
+    paper = build_paper(quiz=quiz, variant_seed=11)
     key = text_of(pdf.quiz_answer_key_pdf(quiz=quiz, variant_seed=11))
 
     assert label("Answer key") in key
@@ -306,7 +309,7 @@ def test_answer_key_has_the_right_answers_with_the_paper_lettering(quiz):
 
 
 def test_same_seed_gives_the_same_paper_and_key(quiz):
-    assert pdf.build_paper(quiz=quiz, variant_seed=42) == pdf.build_paper(
+    assert build_paper(quiz=quiz, variant_seed=42) == build_paper(
         quiz=quiz, variant_seed=42
     )
     assert pdf.quiz_paper_pdf(quiz=quiz, variant_seed=42) == pdf.quiz_paper_pdf(
@@ -314,13 +317,13 @@ def test_same_seed_gives_the_same_paper_and_key(quiz):
     )
     paper_text = text_of(pdf.quiz_paper_pdf(quiz=quiz, variant_seed=42))
     key_text = text_of(pdf.quiz_answer_key_pdf(quiz=quiz, variant_seed=42))
-    paper = pdf.build_paper(quiz=quiz, variant_seed=42)
+    paper = build_paper(quiz=quiz, variant_seed=42)
     for q in paper.questions:
         for option in q.choices:
             assert f"{option.letter}. {option.text}" in paper_text
             assert f"{option.letter}. {option.text}" in key_text
     # No seed is variant 0, printed as such.
-    assert pdf.build_paper(quiz=quiz) == pdf.build_paper(quiz=quiz, variant_seed=0)
+    assert build_paper(quiz=quiz) == build_paper(quiz=quiz, variant_seed=0)
     with translation.override(quiz.language):
         variant = gettext("Variant %(seed)s · Reference %(reference)s").split(
             "%(seed)s"
@@ -329,7 +332,7 @@ def test_same_seed_gives_the_same_paper_and_key(quiz):
 
 
 def test_different_seeds_draw_different_questions(quiz):
-    papers = [pdf.build_paper(quiz=quiz, variant_seed=s) for s in range(12)]
+    papers = [build_paper(quiz=quiz, variant_seed=s) for s in range(12)]
     fixed = {tuple(q.question_id for q in p.questions[:8]) for p in papers}
     drawn = {tuple(q.question_id for q in p.questions[8:]) for p in papers}
     assert len(fixed) == 1  # fixed questions keep the slot order
@@ -377,7 +380,7 @@ def test_html_lines_keeps_paragraphs_and_list_items():
         "<ol><li>un</li><li>deux</li></ol><ul><li>point</li></ul>"
         "<script>alert('x')</script><style>p{}</style><p>  fin  </p>"
     )
-    assert pdf.html_lines(html) == [
+    assert html_lines(html) == [
         "Cas",
         "Un marché\xa0partagé & calme.",
         "Suite",
@@ -386,8 +389,8 @@ def test_html_lines_keeps_paragraphs_and_list_items():
         "• point",
         "fin",
     ]
-    assert pdf.html_lines(None) == []
-    assert pdf.html_lines("<![if !supportLists]>x<![endif]><!-- c -->y") in (
+    assert html_lines(None) == []
+    assert html_lines("<![if !supportLists]>x<![endif]><!-- c -->y") in (
         ["xy"],
         ["x y"],
         ["y"],
@@ -395,7 +398,7 @@ def test_html_lines_keeps_paragraphs_and_list_items():
 
 
 def test_letters_go_past_z():
-    assert [pdf.letter(i) for i in (0, 5, 25, 26, 27)] == ["A", "F", "Z", "AA", "AB"]
+    assert [letter(i) for i in (0, 5, 25, 26, 27)] == ["A", "F", "Z", "AA", "AB"]
 
 
 def _latin_extended_quiz():
@@ -411,8 +414,8 @@ def _latin_extended_quiz():
 
 
 def test_dejavu_prints_latin_extended_letters(db):
-    fonts = pdf.get_fonts()
-    if not Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf").exists():
+    fonts = kalanso_pdf.get_fonts()
+    if kalanso_pdf.find_dejavu() is None:
         pytest.skip("fonts-dejavu-core is not installed")
     assert fonts.unicode and fonts.regular == "KalansoSans"
     quiz = _latin_extended_quiz()
@@ -422,7 +425,7 @@ def test_dejavu_prints_latin_extended_letters(db):
 
 
 def test_helvetica_fallback_prints_french_and_never_fails(db, monkeypatch):
-    monkeypatch.setattr(pdf, "get_fonts", lambda: pdf.HELVETICA)
+    monkeypatch.setattr(kalanso_pdf, "get_fonts", lambda: kalanso_pdf.HELVETICA)
     quiz = _latin_extended_quiz()
     paper = pdf.quiz_paper_pdf(quiz=quiz)
     key = pdf.quiz_answer_key_pdf(quiz=quiz)
@@ -484,7 +487,7 @@ def _corpus(*parts):
 def test_naughty_strings_never_crash(db, monkeypatch, font):
     _corpus("naughty_strings", "blns.json")
     if font == "helvetica":
-        monkeypatch.setattr(pdf, "get_fonts", lambda: pdf.HELVETICA)
+        monkeypatch.setattr(kalanso_pdf, "get_fonts", lambda: kalanso_pdf.HELVETICA)
     strings = [s for s in corpora.naughty_strings() if s]
     _assert_both_pdfs_render(_corpus_quiz(strings, "blns"))
 
@@ -493,7 +496,7 @@ def test_naughty_strings_never_crash(db, monkeypatch, font):
 def test_xss_payloads_never_crash(db, monkeypatch, font):
     _corpus("xss_payloads", "xss-payload-list.first500.txt")
     if font == "helvetica":
-        monkeypatch.setattr(pdf, "get_fonts", lambda: pdf.HELVETICA)
+        monkeypatch.setattr(kalanso_pdf, "get_fonts", lambda: kalanso_pdf.HELVETICA)
     quiz = _corpus_quiz(corpora.xss_payloads(), "xss")
     _assert_both_pdfs_render(quiz)
 
@@ -595,7 +598,7 @@ def test_trainers_get_paper_and_key(client, quiz, role):
     key = client.get(key_url(quiz, seed=12))
     assert key.status_code == 200
     assert key["Content-Disposition"].endswith('-answer-key-v12.pdf"')
-    assert pdf.build_paper(quiz=quiz, variant_seed=12).reference in text_of(key.content)
+    assert build_paper(quiz=quiz, variant_seed=12).reference in text_of(key.content)
     assert (
         client.get(reverse("assessments_quiz_paper", args=[quiz.pk + 999])).status_code
         == 404

@@ -16,11 +16,11 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from assessments.pdf import get_fonts
 from certificates import issuance
 from certificates.models import Credential
 from certificates.pdf import batch_pdf, certificate_pdf
 from kalanso.home.models import SiteSettings
+from kalanso.pdf import get_fonts
 
 pytestmark = pytest.mark.django_db
 
