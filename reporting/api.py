@@ -7,26 +7,26 @@ subtracting one published period from another.
 Authentication: ``Authorization: Bearer <token>``, a Wagtail ``APIToken``
 (stored as a keyed digest, shown once at creation) created by a programme
 manager on the "API tokens" page. The token acts as its owner: when the owner
-stops being a programme manager, the token stops working. A token may make
-``RATE_LIMIT`` requests a minute.
+stops being a programme manager, the token stops working. Requests per token
+are limited (``kalanso.ratelimit.API``).
 """
 
 from __future__ import annotations
 
 import json
 
-from django.core.cache import cache
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from wagtail.models import APIToken
 
+from kalanso import ratelimit
+
 from . import published, report, suppression
 from .filters import YearForm
 from .permissions import can_use_api
 
-RATE_LIMIT = 120  # requests per minute and token
 TOUCH_INTERVAL = 60
 TABLES = list(report.TABLE_ORDER)
 
@@ -70,17 +70,6 @@ def authenticate(request):
     return api_token
 
 
-def _rate_limited(api_token) -> bool:
-    key = f"reporting:api-rate:{api_token.pk}:{int(timezone.now().timestamp() // 60)}"
-    added = cache.add(key, 1, timeout=70)
-    if added:
-        return False
-    try:
-        return cache.incr(key) > RATE_LIMIT
-    except ValueError:
-        return False
-
-
 def api_view(view):
     """Bearer authentication, manager check, rate limit, no caching."""
 
@@ -95,7 +84,7 @@ def api_view(view):
             return _error(
                 403, "This token's owner may not read the programme's figures."
             )
-        if _rate_limited(api_token):
+        if ratelimit.API.hit(request, token=api_token):
             return _error(
                 429, "Too many requests: try again in a minute.", Retry_After="60"
             )

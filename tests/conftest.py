@@ -16,6 +16,31 @@ def _clear_cache():
     cache.clear()
 
 
+class RateLimitClock:
+    """django-ratelimit's clock, stopped: a rate-limit window cannot end in
+    the middle of a test (which would reset a count it is checking)."""
+
+    def __init__(self, now: float):
+        self.now = now
+
+    def time(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture(autouse=True)
+def rate_limit_clock(monkeypatch):
+    import time
+
+    from django_ratelimit import core
+
+    clock = RateLimitClock(time.time())
+    monkeypatch.setattr(core, "time", clock)
+    return clock
+
+
 @pytest.fixture
 def course(db):
     return course_with_lessons(lessons=3)

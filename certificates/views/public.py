@@ -20,7 +20,9 @@ from django.utils import translation
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
-from .. import keys, openbadges, ratelimit
+from kalanso import ratelimit
+
+from .. import keys, openbadges
 from ..forms import VerifyForm
 from ..issuance import programme_name
 from ..models import Credential, normalise_short_code
@@ -47,12 +49,12 @@ def lookup(code: str) -> Credential | None:
 
 def _too_many(request):
     response = render(request, "certificates/rate_limited.html", status=429)
-    response["Retry-After"] = str(ratelimit.WINDOW_SECONDS)
+    response["Retry-After"] = str(ratelimit.VERIFICATION.period)
     return response
 
 
 def _result(request, code, form=None):
-    if ratelimit.exceeded(request):
+    if ratelimit.VERIFICATION.hit(request):
         return _too_many(request)
     credential = lookup(code)
     if credential is None:
@@ -105,7 +107,7 @@ def short_link(request, code):
 def credential_jwt(request, code):
     """The signed Open Badges credential, for whoever has the code (the same
     facts as the verification page, signed)."""
-    if ratelimit.exceeded(request):
+    if ratelimit.VERIFICATION.hit(request):
         return _too_many(request)
     credential = lookup(code)
     if credential is None:

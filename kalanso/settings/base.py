@@ -204,7 +204,16 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "kalanso",
             "OPTIONS": {"IGNORE_EXCEPTIONS": True},
-        }
+        },
+        # Rate limits count in the same Redis but must know when it cannot
+        # count (each policy then lets through or refuses, see
+        # kalanso/ratelimit.py): errors are raised, and come quickly.
+        "ratelimit": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "kalanso",
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
+        },
     }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
@@ -219,6 +228,11 @@ CACHE_MIDDLEWARE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 CACHE_MIDDLEWARE_KEY_PREFIX = "pages"
 # Rendered lesson bodies are shared by every reader of a page revision.
 FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "86400"))
+# Rate limits (kalanso/ratelimit.py) are counted by django-ratelimit in the
+# cache. When the cache cannot count, django-ratelimit answers "not counted"
+# (fail open) and each policy decides whether to let the request through.
+RATELIMIT_USE_CACHE = "ratelimit" if REDIS_URL else "default"
+RATELIMIT_FAIL_OPEN = True
 
 # Background work: Django's Tasks framework (django-tasks backport).
 TASKS = {

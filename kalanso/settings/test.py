@@ -16,6 +16,7 @@ CACHES = {
         "LOCATION": "kalanso-tests",
     }
 }
+RATELIMIT_USE_CACHE = "default"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "private": {"BACKEND": "django.core.files.storage.InMemoryStorage"},

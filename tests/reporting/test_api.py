@@ -144,8 +144,10 @@ def test_manager_creates_and_revokes_tokens(client, manager):
 
 
 def test_rate_limit(client, token, monkeypatch):
-    from reporting import api
+    import dataclasses
 
-    monkeypatch.setattr(api, "RATE_LIMIT", 2)
+    from kalanso import ratelimit
+
+    monkeypatch.setattr(ratelimit, "API", dataclasses.replace(ratelimit.API, limit=2))
     url = reverse("reporting_api:table", args=["sessions"])
     assert [get(client, url, token).status_code for _ in range(3)] == [200, 200, 429]

@@ -22,7 +22,6 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Avg, Case, Count, IntegerField, Q, Value, When
 from django.http import Http404, HttpResponse
@@ -36,8 +35,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from assessments.pdf_views import can_print_paper
+from kalanso import ratelimit
 from kalanso.accounts import audit
-from kalanso.http import client_address
 
 from .. import exports, importing, qr, registration
 from ..forms.participants import (
@@ -57,12 +56,8 @@ State = Participant.State
 
 IMPORT_SESSION_KEY = "trainers_participant_import"
 IMPORT_TTL_SECONDS = 3600
-CLAIM_FAILURES_ALLOWED = 10
-CLAIM_WINDOW_SECONDS = 3600
 FEEDBACK_COOKIE_SALT = "trainers.feedback"
 FEEDBACK_COOKIE_AGE = 365 * 24 * 3600
-FEEDBACK_WINDOW_SECONDS = 24 * 3600
-FEEDBACK_MIN_PER_ADDRESS = 20
 TOKEN = re.compile(r"[A-Z0-9]{4,12}")
 
 
@@ -292,19 +287,6 @@ def participant_link(request, pk, ppk):
     )
 
 
-def _claim_key(user) -> str:
-    return f"trainers:claim-failures:{user.pk}"
-
-
-def _increment(key, window) -> int:
-    cache.add(key, 0, window)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window)
-        return 1
-
-
 @never_cache
 @login_required
 def participant_claim(request):
@@ -313,8 +295,7 @@ def participant_claim(request):
     form = ClaimForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        key = _claim_key(request.user)
-        if cache.get(key, 0) >= CLAIM_FAILURES_ALLOWED:
+        if ratelimit.CLAIM_CODE.reached(request):
             form.is_valid()
             form.add_error(
                 None,
@@ -327,7 +308,7 @@ def participant_claim(request):
                     request.user, form.cleaned_data["code"]
                 )
             except ValidationError as error:
-                _increment(key, CLAIM_WINDOW_SECONDS)
+                ratelimit.CLAIM_CODE.hit(request)
                 form.add_error("code", _error_text(error))
             else:
                 messages.success(
@@ -680,16 +661,6 @@ def _answered(request, session) -> bool:
     return value == session.feedback_token
 
 
-def _address_key(request, session) -> str:
-    return f"trainers:feedback-address:{session.pk}:{client_address(request)}"
-
-
-def _address_limit(session) -> int:
-    # A whole class may share one address (the venue's Wi-Fi, a mobile
-    # operator's NAT): allow as many answers as there are seats.
-    return max(session.capacity, FEEDBACK_MIN_PER_ADDRESS)
-
-
 @never_cache
 def feedback_form(request, token):
     session = _feedback_session(token)
@@ -705,15 +676,14 @@ def feedback_form(request, token):
     form = FeedbackForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        key = _address_key(request, session)
-        if cache.get(key, 0) >= _address_limit(session):
+        if ratelimit.FEEDBACK.reached(request, session=session):
             form.add_error(
                 None,
                 _("Too many answers came from your network. Try again tomorrow."),
             )
             status = 429
         else:
-            _increment(key, FEEDBACK_WINDOW_SECONDS)
+            ratelimit.FEEDBACK.hit(request, session=session)
             Feedback.objects.create(
                 session=session,
                 satisfaction=form.cleaned_data["satisfaction"],
