@@ -20,6 +20,10 @@ Two ways to use a policy:
 
 The views answer "too many" in their own words (a 429 page, a form error, a
 JSON error).
+
+The cache that counts must raise its errors (settings: the "ratelimit" cache
+when Redis is configured): a cache that ignores them answers a failed read
+with the default, and ``reached`` would take it for a count of zero.
 """
 
 from __future__ import annotations
