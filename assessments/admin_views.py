@@ -1,10 +1,11 @@
 """Wagtail admin views of a quiz's results: statistics and exports.
 
 Thin views: the numbers come from ``assessments.statistics`` (SQL aggregates,
-a fixed number of queries), the files from ``assessments.exports``. Viewing
-needs the ``view_quiz`` or ``change_quiz`` permission; personal columns in
-exports are for programme managers and superusers only, and every export of
-personal data is written to the ``kalanso.audit`` log.
+a fixed number of queries), the files from ``assessments.exports``. Who may
+view them is a role question (``kalanso.accounts.roles.can_see_quiz_results``:
+the ``view_quiz`` or ``change_quiz`` permission); personal columns in exports
+are for programme managers and superusers only (``can_see_quiz_takers``), and
+every export of personal data is written to the ``kalanso.audit`` log.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -18,20 +19,17 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 
-from kalanso.accounts import audit
+from kalanso.accounts import audit, roles
 
 from . import exports, statistics
 from .models import Quiz
-
-QUIZ_PERMISSIONS = ("assessments.view_quiz", "assessments.change_quiz")
 
 # Geometry of the distribution chart (SVG user units).
 CHART_WIDTH, CHART_HEIGHT = 640, 260
 CHART_LEFT, CHART_RIGHT, CHART_TOP, CHART_BOTTOM = 48, 12, 16, 44
 
 
-def can_view_results(user) -> bool:
-    return any(user.has_perm(permission) for permission in QUIZ_PERMISSIONS)
+can_view_results = roles.can_see_quiz_results
 
 
 def _quiz_for(request, quiz_id: int) -> Quiz:
