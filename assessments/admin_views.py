@@ -108,9 +108,12 @@ class QuizStatisticsView(WagtailAdminTemplateMixin, TemplateView):
                 "label": Quiz._meta.verbose_name_plural.capitalize(),
             },
             {
+                # Readers of results who may not edit the quiz get its name only.
                 "url": reverse(
                     "wagtailsnippets_assessments_quiz:edit", args=[self.quiz.pk]
-                ),
+                )
+                if roles.can_edit_quizzes(self.request.user)
+                else None,
                 "label": str(self.quiz),
             },
             {"label": _("Statistics")},
