@@ -324,6 +324,9 @@ def offered_links(client, start="/fr/"):
     return offered
 
 
+# wagtail-localize's translations report (in the editors' sidebar) paginates
+# an unordered queryset: not ours to fix.
+@pytest.mark.filterwarnings("ignore::django.core.paginator.UnorderedObjectListWarning")
 @pytest.mark.parametrize("role", ROLES)
 def test_menus_offer_only_what_the_role_may_open(client, people, quiz, course, role):
     if people[role] is not None:
