@@ -1,10 +1,11 @@
 """Wagtail admin views of a quiz's results: statistics and exports.
 
 Thin views: the numbers come from ``assessments.statistics`` (SQL aggregates,
-a fixed number of queries), the files from ``assessments.exports``. Viewing
-needs the ``view_quiz`` or ``change_quiz`` permission; personal columns in
-exports are for programme managers and superusers only, and every export of
-personal data is written to the ``kalanso.audit`` log.
+a fixed number of queries), the files from ``assessments.exports``. Who may
+view them is a role question (``kalanso.accounts.roles.can_see_quiz_results``:
+the ``view_quiz`` or ``change_quiz`` permission); personal columns in exports
+are for programme managers and superusers only (``can_see_quiz_takers``), and
+every export of personal data is written to the ``kalanso.audit`` log.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -19,20 +20,17 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 
 from kalanso import spreadsheets
-from kalanso.accounts import audit
+from kalanso.accounts import audit, roles
 
 from . import exports, statistics
 from .models import Quiz
-
-QUIZ_PERMISSIONS = ("assessments.view_quiz", "assessments.change_quiz")
 
 # Geometry of the distribution chart (SVG user units).
 CHART_WIDTH, CHART_HEIGHT = 640, 260
 CHART_LEFT, CHART_RIGHT, CHART_TOP, CHART_BOTTOM = 48, 12, 16, 44
 
 
-def can_view_results(user) -> bool:
-    return any(user.has_perm(permission) for permission in QUIZ_PERMISSIONS)
+can_view_results = roles.can_see_quiz_results
 
 
 def _quiz_for(request, quiz_id: int) -> Quiz:
@@ -111,9 +109,12 @@ class QuizStatisticsView(WagtailAdminTemplateMixin, TemplateView):
                 "label": Quiz._meta.verbose_name_plural.capitalize(),
             },
             {
+                # Readers of results who may not edit the quiz get its name only.
                 "url": reverse(
                     "wagtailsnippets_assessments_quiz:edit", args=[self.quiz.pk]
-                ),
+                )
+                if roles.can_edit_quizzes(self.request.user)
+                else None,
                 "label": str(self.quiz),
             },
             {"label": _("Statistics")},

@@ -1,7 +1,8 @@
 """Exports of a quiz's results: one row per submitted attempt, as CSV or XLSX.
 
 Personal columns (full name, e-mail, organisation) are included only for people
-allowed to see personal data (``can_see_personal_data``); everybody else gets a
+allowed to see who took a quiz (``kalanso.accounts.roles.can_see_quiz_takers``,
+here as ``can_see_personal_data``); everybody else gets a
 pseudonymous participant code, stable for a person across exports and quizzes
 but meaningless without the site's ``SECRET_KEY``.
 
@@ -26,20 +27,12 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from kalanso import spreadsheets
+from kalanso.accounts import roles
 
 from .models import AttemptQuestion, Quiz
 from .statistics import question_key, submitted_attempts, submitted_rows
 
-PERSONAL_DATA_GROUP = "Programme manager"
-
-
-def can_see_personal_data(user) -> bool:
-    """Programme managers and superusers may see who took a quiz."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    return user.groups.filter(name=PERSONAL_DATA_GROUP).exists()
+can_see_personal_data = roles.can_see_quiz_takers
 
 
 def participant_code(user_id: int) -> str:

@@ -11,6 +11,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kalanso.accounts import roles
+
 from .importing import export_questions, import_questions, parse
 from .interchange import InterchangeError
 from .models import LANGUAGES, Question, QuestionCategory, Quiz
@@ -53,13 +55,13 @@ class ImportForm(forms.Form):
         return cleaned
 
 
-def _require(request, permission):
-    if not request.user.has_perm(permission):
+def _require(allowed: bool):
+    if not allowed:
         raise PermissionDenied
 
 
 def import_questions_view(request):
-    _require(request, "assessments.add_question")
+    _require(roles.can_import_questions(request.user))
     form = ImportForm(request.POST or None, request.FILES or None)
     context = {
         "form": form,
@@ -94,7 +96,7 @@ def import_questions_view(request):
 
 
 def export_questions_view(request):
-    _require(request, "assessments.view_question")
+    _require(roles.can_export_questions(request.user))
     file_format = request.GET.get("format", "gift")
     if file_format not in dict(FORMATS):
         return HttpResponse(_("Unknown format."), status=400, content_type="text/plain")

@@ -1,13 +1,15 @@
 """Downloads of printable paper tests and of their answer keys.
 
-Mounted under the Wagtail admin (``/admin/assessments/``) through the
-``register_admin_urls`` hook, which adds its own "access the admin" check on
-top of the checks below.
+Served on the site (``/<lang>/quiz/<id>/paper.pdf``), not in the Wagtail
+admin: the trainers who print them are not admin users.
 
-- The paper: users with ``assessments.view_quiz`` or ``assessments.change_quiz``,
-  and trainers (groups "Trainer" and "Master trainer").
-- The answer key: users with ``assessments.change_quiz``, and trainers (they
-  mark the papers). Never trainees.
+Who may download what is decided by the roles (``kalanso.accounts.roles``):
+
+- the paper (``can_print_paper``): users with ``assessments.view_quiz`` or
+  ``assessments.change_quiz``, and trainers;
+- the answer key (``can_print_answer_key``): users with
+  ``assessments.change_quiz``, and trainers (they mark the papers). Never
+  trainees, nor programme managers (who only read quizzes).
 
 ``?seed=<0..999999>`` chooses the variant (see assessments.paper); without it,
 variant 0 is printed.
@@ -24,30 +26,13 @@ from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from kalanso.accounts.roles import can_print_answer_key, can_print_paper
+
 from .models import Quiz
 from .paper import DEFAULT_SEED, MAX_SEED
 from .pdf import quiz_answer_key_pdf, quiz_paper_pdf
 
-TRAINER_GROUPS = ("Trainer", "Master trainer")
 _SEED = re.compile(r"[0-9]{1,6}")
-
-
-def is_trainer(user) -> bool:
-    return user.groups.filter(name__in=TRAINER_GROUPS).exists()
-
-
-def can_print_paper(user) -> bool:
-    return user.is_active and (
-        user.has_perm("assessments.view_quiz")
-        or user.has_perm("assessments.change_quiz")
-        or is_trainer(user)
-    )
-
-
-def can_print_answer_key(user) -> bool:
-    return user.is_active and (
-        user.has_perm("assessments.change_quiz") or is_trainer(user)
-    )
 
 
 def _seed(request) -> int | None:

@@ -7,6 +7,8 @@ from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from kalanso.accounts import roles
+
 from . import admin_views, import_views
 from .models import Question, QuestionCategory, Quiz, Scenario
 
@@ -92,7 +94,7 @@ def register_assessments_admin_urls():
 
 class ImportQuestionsMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.has_perm("assessments.add_question")
+        return roles.can_import_questions(request.user)
 
 
 @hooks.register("register_admin_menu_item")
@@ -106,27 +108,33 @@ def register_import_menu_item():
 
 
 @hooks.register("register_snippet_listing_buttons")
-def quiz_statistics_button(snippet, user, next_url=None):
-    """A "Statistics" entry in the "More" menu of each quiz in the listing."""
-    if isinstance(snippet, Quiz) and admin_views.can_view_results(user):
+def quiz_listing_buttons(snippet, user, next_url=None):
+    """Entries in the "More" menu of each quiz in the listing, each one only
+    for the roles that may open it (the views check the same predicates)."""
+    if not isinstance(snippet, Quiz):
+        return
+    if roles.can_see_quiz_results(user):
         yield Button(
             _("Statistics"),
             reverse("assessments_admin:quiz_statistics", args=[snippet.pk]),
             icon_name="table",
             priority=15,
         )
+    if roles.can_print_paper(user):
         yield Button(
             _("Printable test (PDF)"),
             reverse("assessments:assessments_quiz_paper", args=[snippet.pk]),
             icon_name="doc-full",
             priority=16,
         )
+    if roles.can_print_answer_key(user):
         yield Button(
             _("Answer key (PDF)"),
             reverse("assessments:assessments_quiz_answer_key", args=[snippet.pk]),
             icon_name="key",
             priority=17,
         )
+    if roles.can_export_questions(user):
         yield Button(
             _("Export questions (GIFT)"),
             reverse("assessments_export_questions") + f"?quiz={snippet.pk}&format=gift",

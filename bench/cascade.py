@@ -230,8 +230,8 @@ def build(args, rng) -> Programme:
     from django.utils import timezone
 
     from courses.factories import course_with_lessons
+    from kalanso.accounts import roles
     from kalanso.accounts.models import Region, User
-    from trainers.certification import MASTER_GROUP, TRAINER_GROUP
     from trainers.models import CascadeSession, Participant, TrainerProfile
 
     programme = Programme()
@@ -330,19 +330,21 @@ def build(args, rng) -> Programme:
         ],
         batch_size=BATCH,
     )
+    # The groups ``certification.sync_groups`` would give them, in bulk.
     groups = dict(
-        Group.objects.filter(name__in=[TRAINER_GROUP, MASTER_GROUP]).values_list(
-            "name", "pk"
-        )
+        Group.objects.filter(
+            name__in=[roles.TRAINER_POOL, roles.TRAINER, roles.MASTER_TRAINER]
+        ).values_list("name", "pk")
     )
     Membership = User.groups.through
     Membership.objects.bulk_create(
         [
-            Membership(user_id=user_id, group_id=groups[TRAINER_GROUP])
+            Membership(user_id=user_id, group_id=groups[name])
             for user_id in programme.generation
+            for name in (roles.TRAINER_POOL, roles.TRAINER)
         ]
         + [
-            Membership(user_id=user_id, group_id=groups[MASTER_GROUP])
+            Membership(user_id=user_id, group_id=groups[roles.MASTER_TRAINER])
             for user_id in by_generation[0]
         ],
         batch_size=BATCH,

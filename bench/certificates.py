@@ -79,6 +79,7 @@ def build(batch: int):
     from courses.factories import course_with_lessons, user_with_role
     from courses.models import LessonPage
     from courses.services import lesson_complete
+    from kalanso.accounts import roles
     from kalanso.home.models import SiteSettings
     from trainers import factories
     from trainers.models import Attendance, CascadeSession, Participant, TrainerProfile
@@ -90,7 +91,7 @@ def build(batch: int):
     settings.save()
 
     course = course_with_lessons(lessons=2, title="Sensibilité aux conflits (bench)")
-    trainee = user_with_role("bench-trainee@example.org", "Trainee")
+    trainee = user_with_role("bench-trainee@example.org", roles.TRAINEE)
     for lesson in LessonPage.objects.live().descendant_of(course):
         lesson_complete(user=trainee, lesson=lesson, course=course)
     credential = issuance.course_credential_issue(

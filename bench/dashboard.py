@@ -193,6 +193,7 @@ def run(args, name):
     from wagtail.models import APIToken
 
     from courses.factories import user_with_role
+    from kalanso.accounts import roles
 
     started = time.perf_counter()
     log("Creating and migrating the database …")
@@ -230,7 +231,7 @@ def run(args, name):
         }
     )
     static.enable()
-    manager = user_with_role("manager@bench.kalanso.test", "Programme manager")
+    manager = user_with_role("manager@bench.kalanso.test", roles.PROGRAMME_MANAGER)
     token = APIToken.create_token(user=manager, name="bench")[1]
     client = Client()
     api_client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")

@@ -4,12 +4,13 @@
 - The holder (the account the credential was issued to, or the account that
   claimed the participant record): their PDF and signed credential.
 - Programme managers (and administrators): everything, including search,
-  revocation and reissue.
+  revocation and reissue (the role: ``kalanso.accounts.roles``).
 - The session's trainers, master trainers (they see every session's
   participants) and managers: the attendance certificates of a session.
 """
 
-from trainers.permissions import can_see_participants, is_manager
+from kalanso.accounts.roles import is_programme_manager
+from trainers.permissions import can_see_participants
 
 from .models import Credential
 
@@ -24,7 +25,7 @@ def is_holder(user, credential: Credential) -> bool:
 
 
 def can_download(user, credential: Credential) -> bool:
-    if is_holder(user, credential) or is_manager(user):
+    if is_holder(user, credential) or is_programme_manager(user):
         return True
     return (
         credential.kind == Credential.Kind.ATTENDANCE
@@ -34,4 +35,4 @@ def can_download(user, credential: Credential) -> bool:
 
 
 def can_manage(user) -> bool:
-    return is_manager(user)
+    return is_programme_manager(user)

@@ -25,7 +25,8 @@ from django.utils.translation import gettext as _
 
 from assessments.models import Attempt, Quiz
 from courses.models import Enrolment
-from kalanso.accounts import audit
+from kalanso.accounts import audit, roles
+from kalanso.context_processors import navigation_cache_key
 
 from .models import (
     CascadeSession,
@@ -37,8 +38,9 @@ from .models import (
 
 Level = TrainerProfile.Level
 Status = TrainerProfile.Status
-TRAINER_GROUP = "Trainer"
-MASTER_GROUP = "Master trainer"
+TRAINER_GROUP = roles.TRAINER
+MASTER_GROUP = roles.MASTER_TRAINER
+POOL_GROUP = roles.TRAINER_POOL
 HELD_OR_LATER = [
     CascadeSession.Status.HELD,
     CascadeSession.Status.REPORTED,
@@ -116,14 +118,21 @@ def ready_for_approval(profile: TrainerProfile, settings=None) -> bool:
 
 
 def sync_groups(profile: TrainerProfile) -> None:
-    """Keep the Trainer / Master trainer groups in step with level and status."""
+    """Keep the Trainer / Master trainer groups in step with level and status,
+    and the Trainer pool group with having a profile (any level or status):
+    the roles (``kalanso.accounts.roles``) are read from these groups'
+    permissions."""
     groups = {
-        g.name: g for g in Group.objects.filter(name__in=[TRAINER_GROUP, MASTER_GROUP])
+        g.name: g
+        for g in Group.objects.filter(
+            name__in=[TRAINER_GROUP, MASTER_GROUP, POOL_GROUP]
+        )
     }
     active = profile.status == Status.ACTIVE
     wanted = {
         TRAINER_GROUP: active and profile.level >= Level.CERTIFIED,
         MASTER_GROUP: active and profile.level >= Level.MASTER,
+        POOL_GROUP: True,
     }
     user = profile.user
     for name, member in wanted.items():
@@ -134,7 +143,7 @@ def sync_groups(profile: TrainerProfile) -> None:
     # Django caches permissions on the user object; the navigation caches links.
     for attribute in ("_perm_cache", "_group_perm_cache", "_user_perm_cache"):
         user.__dict__.pop(attribute, None)
-    cache.delete(f"nav-links:{user.pk}")
+    cache.delete(navigation_cache_key(user.pk))
 
 
 def _locked(profile: TrainerProfile) -> TrainerProfile:
@@ -363,4 +372,4 @@ def may_sit_exam(user, quiz) -> bool:
     """Certification exams are for people in the trainer pool (any level)."""
     if quiz.kind != Quiz.Kind.EXAM:
         return True
-    return user.is_superuser or TrainerProfile.objects.filter(user=user).exists()
+    return roles.is_in_trainer_pool(user)

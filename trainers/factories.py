@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from courses.factories import user_with_role
+from kalanso.accounts import roles
 from kalanso.accounts.models import Region
 
 from . import certification
@@ -14,7 +15,7 @@ Level = TrainerProfile.Level
 
 
 def trainer(
-    email, level=Level.CERTIFIED, *, role="Trainee", trained_in=None, **user_fields
+    email, level=Level.CERTIFIED, *, role=roles.TRAINEE, trained_in=None, **user_fields
 ):
     """A user in the trainer pool at ``level`` (groups in step), certified
     for two years when certified or master."""

@@ -200,6 +200,10 @@ class TrainerProfile(models.Model):
             ("view_trainer_directory", _("Can search the trainer directory")),
             ("change_trainer_level", _("Can certify, promote and suspend trainers")),
             ("view_whole_cascade", _("Can see the whole cascade")),
+            (
+                "in_trainer_pool",
+                _("Is in the trainer pool (given with a trainer profile)"),
+            ),
         ]
 
     def __str__(self):

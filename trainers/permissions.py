@@ -1,43 +1,27 @@
 """Who may do what with trainers, sessions and participants.
 
-One module so that every view asks the same questions. Roles come from the
-Django groups, which ``certification.sync_groups`` keeps in step with each
-trainer's level; per-session rights come from the session itself (lead
-trainer, co-facilitators).
+One module so that every view asks the same questions. The role part ("is a
+master trainer", "may lead sessions"…) comes from the one vocabulary of roles,
+:mod:`kalanso.accounts.roles` (permissions granted through the groups that
+``certification.sync_groups`` keeps in step with each trainer's level); this
+module adds the per-session rights, which come from the session itself (lead
+trainer, co-facilitators). The names below are the ones the trainers,
+certificates and reporting code has always asked.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
+from kalanso.accounts import roles
+
 from .models import CascadeSession, TrainerProfile
 
-
-def is_manager(user) -> bool:
-    """Programme managers (and administrators) see everything."""
-    return user.is_authenticated and (
-        user.is_superuser or user.has_perm("trainers.view_whole_cascade")
-    )
-
-
-def can_see_directory(user) -> bool:
-    return user.is_authenticated and user.has_perm("trainers.view_trainer_directory")
-
-
-def can_change_levels(user) -> bool:
-    return user.is_authenticated and user.has_perm("trainers.change_trainer_level")
-
-
-def can_lead_sessions(user) -> bool:
-    return user.is_authenticated and user.has_perm("trainers.lead_session")
-
-
-def can_validate(user) -> bool:
-    """Master trainers validate reports and observe co-facilitators."""
-    return user.is_authenticated and user.has_perm("trainers.validate_session")
-
-
-def can_see_all_sessions(user) -> bool:
-    return user.is_authenticated and user.has_perm("trainers.view_all_sessions")
+is_manager = roles.is_programme_manager
+can_see_directory = roles.can_see_trainer_directory
+can_change_levels = roles.can_change_trainer_levels
+can_lead_sessions = roles.is_trainer
+can_validate = roles.is_master_trainer
+can_see_all_sessions = roles.can_see_all_sessions
 
 
 def is_session_trainer(user, session: CascadeSession) -> bool:

@@ -4,7 +4,7 @@
 from django import template
 from django.db.models import Q
 
-from trainers.permissions import can_lead_sessions, can_see_all_sessions, is_manager
+from kalanso.accounts import roles
 
 from ..models import Credential
 
@@ -24,6 +24,6 @@ def my_certificates(context):
     )
     return {
         "credentials": list(credentials),
-        "show_sessions": can_lead_sessions(user) or can_see_all_sessions(user),
-        "show_manage": is_manager(user),
+        "show_sessions": roles.is_trainer(user) or roles.can_see_all_sessions(user),
+        "show_manage": roles.is_programme_manager(user),
     }

@@ -16,13 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from kalanso.accounts import audit
+from kalanso.accounts import audit, roles
 from trainers.models import CascadeSession
 from trainers.permissions import (
-    can_lead_sessions,
-    can_see_all_sessions,
     can_see_participants,
-    is_manager,
     require,
     sessions_visible_to,
 )
@@ -77,7 +74,9 @@ def download_pdf(request, pk):
 @login_required
 def download_jwt(request, pk):
     credential = _credential_for(
-        request, pk, lambda user, c: is_holder(user, c) or is_manager(user)
+        request,
+        pk,
+        lambda user, c: is_holder(user, c) or roles.is_programme_manager(user),
     )
     if credential.is_revoked:
         return _gone(request, credential)
@@ -98,8 +97,8 @@ def download_jwt(request, pk):
 
 def _may_see_sessions(user) -> bool:
     return (
-        can_lead_sessions(user)
-        or can_see_all_sessions(user)
+        roles.is_trainer(user)
+        or roles.can_see_all_sessions(user)
         or sessions_visible_to(user).exists()
     )
 
@@ -132,7 +131,7 @@ def sessions(request):
         {
             "page": page,
             "sessions": page.object_list,
-            "is_manager": is_manager(request.user),
+            "is_manager": roles.is_programme_manager(request.user),
         },
     )
 
@@ -174,7 +173,7 @@ def session_issue(request, session_id):
     """Managers: issue the certificates still missing for a validated session
     (attendance completed after the validation, for example)."""
     session = get_object_or_404(CascadeSession, pk=session_id)
-    require(is_manager(request.user))
+    require(roles.is_programme_manager(request.user))
     if session.status != CascadeSession.Status.VALIDATED:
         messages.error(request, _("Only a validated session has certificates."))
     else:

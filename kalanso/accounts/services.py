@@ -12,10 +12,9 @@ from django.utils.http import urlsafe_base64_encode
 
 from django_tasks import task
 
+from . import roles
 from .models import User
 from .tokens import email_confirmation_token
-
-TRAINEE_GROUP = "Trainee"
 
 
 def normalize_email(email: str) -> str:
@@ -30,7 +29,7 @@ def user_sign_up(*, form, base_url: str) -> User:
     user.is_active = False
     user.consent_given_at = timezone.now()
     user.save()
-    trainee, _ = Group.objects.get_or_create(name=TRAINEE_GROUP)
+    trainee, _ = Group.objects.get_or_create(name=roles.TRAINEE)
     user.groups.add(trainee)
     transaction.on_commit(
         lambda: send_confirmation_email.enqueue(user_id=user.pk, base_url=base_url)

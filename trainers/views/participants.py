@@ -34,9 +34,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
-from assessments.pdf_views import can_print_paper
 from kalanso import ratelimit
-from kalanso.accounts import audit
+from kalanso.accounts import audit, roles
 
 from .. import exports, importing, qr, registration
 from ..forms.participants import (
@@ -48,7 +47,7 @@ from ..forms.participants import (
     ParticipantForm,
     ScoresForm,
 )
-from ..models import CascadeSession, Feedback, Participant, TrainerProfile
+from ..models import CascadeSession, Feedback, Participant
 from ..permissions import can_edit_session, can_see_participants, require
 
 Status = CascadeSession.Status
@@ -415,10 +414,7 @@ def participant_import_template(request, file_format):
     """The list to fill in, titled in the current language (no personal data,
     but only for people in the trainer pool and programme staff)."""
     user = request.user
-    require(
-        TrainerProfile.objects.filter(user=user).exists()
-        or user.has_perm("trainers.view_all_sessions")
-    )
+    require(roles.is_in_trainer_pool(user) or roles.can_see_all_sessions(user))
     language = translation.get_language() or settings.LANGUAGE_CODE
     if file_format == "xlsx":
         content = importing.template_xlsx()
@@ -507,7 +503,7 @@ def scores(request, pk):
         )
     course = session.course
     papers = []
-    if can_print_paper(request.user):
+    if roles.can_print_paper(request.user):
         for quiz, label in (
             (course.pre_test, _("Printable pre-test")),
             (course.post_test, _("Printable post-test")),

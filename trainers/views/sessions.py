@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from kalanso.accounts import audit
+from kalanso.accounts import audit, roles
 from kalanso.sanitize import clean_html
 
 from .. import photos, registration, sessions
@@ -219,7 +219,7 @@ def session_list(request):
         Q(lead_trainer=user) | Q(pk__in=user.sessions_cofacilitated.values("pk"))
     )
     see_all = can_see_all_sessions(user)
-    require(see_all or can_lead_sessions(user) or mine.exists())
+    require(roles.can_open_trainer_area(user) or mine.exists())
     context = {
         "mine": _paginate(
             request, _with_counts(mine).order_by("-start_date", "-pk"), "mine_page"
