@@ -6,7 +6,9 @@ committed state.
 Course completion is recorded with ``QuerySet.update`` (no ``post_save``), so
 the two events that can complete a course are heard instead: a lesson marked
 complete and a post-test passed; the task then applies the course's rule.
-A saved enrolment with ``completed_at`` set is heard too.
+A saved enrolment with ``completed_at`` set is heard too. Which changes of a
+trainer's level or status alter their credentials is decided by
+``trainers.certification``, which says so with ``credentials_changed``.
 """
 
 from django.db import transaction
@@ -15,18 +17,10 @@ from django.dispatch import receiver
 
 from assessments.signals import attempt_submitted
 from courses.models import Enrolment, LessonProgress
-from trainers.models import CascadeSession, LevelChange
+from trainers.certification import credentials_changed
+from trainers.models import CascadeSession
 
 from . import tasks
-
-TRAINER_ACTIONS = {
-    LevelChange.Action.CERTIFIED,
-    LevelChange.Action.PROMOTED,
-    LevelChange.Action.DEMOTED,
-    LevelChange.Action.RENEWED,
-    LevelChange.Action.SUSPENDED,
-    LevelChange.Action.REINSTATED,
-}
 
 
 def _after_commit(task, *args):
@@ -59,14 +53,9 @@ def attempt_scored(sender, attempt, **kwargs):
         )
 
 
-@receiver(post_save, sender=LevelChange, dispatch_uid="certificates_level")
-def level_changed(sender, instance, created, **kwargs):
-    if not created or instance.action not in TRAINER_ACTIONS:
-        return
-    # Promotion to master; certification itself is the "certified" action.
-    if instance.action == LevelChange.Action.PROMOTED and instance.to_level < 40:
-        return
-    _after_commit(tasks.sync_trainer_credentials, instance.profile_id)
+@receiver(credentials_changed, dispatch_uid="certificates_level")
+def level_changed(sender, profile_id, **kwargs):
+    _after_commit(tasks.sync_trainer_credentials, profile_id)
 
 
 @receiver(post_save, sender=CascadeSession, dispatch_uid="certificates_session")

@@ -10,6 +10,11 @@ Path to certification (a checklist on the profile):
 
 Certification lasts ``CertificationSettings.validity_months``; it can be
 renewed, suspended and reinstated, always with a reason.
+
+The credentials a trainer holds follow their level and status: every change
+that alters them sends :data:`credentials_changed` (see
+:func:`changes_credentials`), which the certificates app receives. Trainers
+never import certificates.
 """
 
 import calendar
@@ -20,6 +25,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,6 +52,12 @@ HELD_OR_LATER = [
     CascadeSession.Status.REPORTED,
     CascadeSession.Status.VALIDATED,
 ]
+
+
+# Sent with ``profile_id`` inside the transaction that records a change of a
+# trainer's level or status which alters the credentials they should hold
+# (:func:`changes_credentials`). Receivers act after the commit.
+credentials_changed = Signal()
 
 
 @dataclass(frozen=True)
@@ -154,6 +166,24 @@ def _locked(profile: TrainerProfile) -> TrainerProfile:
     )
 
 
+def changes_credentials(action: str, to_level: int) -> bool:
+    """Whether a recorded change alters the trainer's credentials: being
+    certified, demoted, renewed, suspended or reinstated, and a promotion to
+    master trainer (a promotion to co-facilitator earns none; certification
+    itself is the "certified" action). Joining the pool earns nothing, and an
+    expiry changes nothing a credential does not already say (its end date)."""
+    Action = LevelChange.Action
+    if action == Action.PROMOTED:
+        return to_level >= Level.MASTER
+    return action in (
+        Action.CERTIFIED,
+        Action.DEMOTED,
+        Action.RENEWED,
+        Action.SUSPENDED,
+        Action.REINSTATED,
+    )
+
+
 def _record(profile, action, from_level, by, reason):
     LevelChange.objects.create(
         profile=profile,
@@ -171,6 +201,8 @@ def _record(profile, action, from_level, by, reason):
         to_level=int(profile.level),
         reason=reason,
     )
+    if changes_credentials(action, profile.level):
+        credentials_changed.send(sender=TrainerProfile, profile_id=profile.pk)
 
 
 def _require_reason(reason: str) -> str:

@@ -444,3 +444,41 @@ def test_send_session_reminders_command(course, own_trainer, trainee):
     call_command("send_session_reminders", stdout=out)
     assert out.getvalue().startswith("0 ")
     assert len(mail.outbox) == 1
+
+
+@pytest.fixture
+def announced():
+    """The profiles ``certification.credentials_changed`` was sent for."""
+    heard = []
+
+    def receiver(sender, profile_id, **kwargs):
+        heard.append(profile_id)
+
+    certification.credentials_changed.connect(receiver, dispatch_uid="test_heard")
+    yield heard
+    certification.credentials_changed.disconnect(dispatch_uid="test_heard")
+
+
+def test_changes_that_alter_credentials_are_announced(master, manager, announced):
+    """Certified, promoted to master, demoted, renewed, suspended, reinstated:
+    the certificates app hears each one. Joining the pool, a promotion to
+    co-facilitator and an expiry are not announced."""
+    user = factories.trainer("announced@example.org", Level.CANDIDATE)
+    profile = user.trainer_profile
+    assert announced == []  # joining the pool
+    certification.change_level(profile, Level.CO_FACILITATOR, manager, "Stage")
+    assert announced == []
+    complete_path(user, master, master, needed=rules().required_cofacilitations)
+    certification.certify(profile, by=master)
+    assert announced == [profile.pk]
+    certification.change_level(profile, Level.MASTER, manager, "Expérimentée")
+    certification.change_level(profile, Level.CERTIFIED, manager, "Moins active")
+    certification.renew(profile, master, "Recyclage")
+    certification.suspend(profile, master, "Plainte")
+    certification.reinstate(profile, master, "Classée")
+    assert announced == [profile.pk] * 6
+    TrainerProfile.objects.filter(pk=profile.pk).update(
+        certified_until=timezone.localdate() - timedelta(days=1)
+    )
+    assert certification.expire_certifications() == 1
+    assert len(announced) == 6
