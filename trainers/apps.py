@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class TrainersConfig(AppConfig):
     name = "trainers"
     verbose_name = _("Trainers and cascade sessions")
-
-    def ready(self):
-        from . import signals  # noqa: F401
