@@ -4,7 +4,8 @@ Two feeds: a trainer's own sessions (led or co-facilitated), behind a secret
 token in the URL because calendar applications cannot log in; and the public
 calendar of scheduled sessions open to sign-up, without any person's name.
 Each session is an all-day event whose UID comes from ``CascadeSession.uid``,
-so that calendar applications update it in place when it changes.
+so that calendar applications update it in place when it changes. A new
+secret address: ``services.calendar_token_reset``.
 """
 
 from datetime import timedelta
@@ -128,12 +129,3 @@ def public_feed(request=None) -> bytes:
         request=request,
         public=True,
     )
-
-
-def reset_token(profile: TrainerProfile) -> TrainerProfile:
-    """A new secret feed address: the old one stops working at once."""
-    profile.calendar_token = TrainerProfile._meta.get_field(
-        "calendar_token"
-    ).get_default()
-    profile.save(update_fields=["calendar_token"])
-    return profile

@@ -9,8 +9,8 @@ cp1252, separated by commas or semicolons.
 
 Reading and checking are pure (no database): bytes in, a
 :class:`Preview` out (every row with its errors), so they can be tested on their
-own; :func:`existing_people` and :func:`import_people` read and write the
-session. A file that cannot be read raises :class:`ImportFileError` with a
+own; :func:`existing_people` reads the session, and
+``services.participants_import`` writes the checked rows. A file that cannot be read raises :class:`ImportFileError` with a
 message for the trainer; it never raises anything else.
 """
 
@@ -26,8 +26,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -35,7 +33,7 @@ from django.utils.translation import gettext_lazy
 from kalanso import spreadsheets
 from kalanso.accounts.models import Organisation
 
-from .models import CascadeSession, Participant
+from .models import Participant
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 1000
@@ -282,7 +280,7 @@ class Preview:
         return bool(self.rows) and not self.errors
 
     def people(self) -> list[dict[str, str]]:
-        """What to hand to ``registration.add_participants``."""
+        """What to hand to ``services.participants_import``."""
         return [dict(row.values) for row in self.rows]
 
 
@@ -680,7 +678,7 @@ def _mark_duplicates(rows: list[ImportRow], existing) -> None:
             seen[key] = row.number
 
 
-# Writing -----------------------------------------------------------------
+# The session -----------------------------------------------------------------
 
 
 def existing_people(session) -> list[tuple[str, str]]:
@@ -690,26 +688,6 @@ def existing_people(session) -> list[tuple[str, str]]:
             "full_name", "phone"
         )
     )
-
-
-def import_people(session, people: list[dict]) -> list[Participant]:
-    """Add checked rows to the session, all or none. The duplicate check runs
-    again under the session's lock: the list may have changed since the
-    preview."""
-    from . import registration
-
-    cleaned = [{name: person.get(name, "") for name in FIELDS} for person in people]
-    with transaction.atomic():
-        locked = CascadeSession.objects.select_for_update().get(pk=session.pk)
-        keys = {person_key(n, p) for n, p in existing_people(locked)}
-        if any(person_key(p["full_name"], p["phone"]) in keys for p in cleaned):
-            raise ValidationError(
-                _(
-                    "Some of these people were added to the session in the "
-                    "meantime. Upload the file again."
-                )
-            )
-        return registration.add_participants(locked, cleaned, Participant.Source.IMPORT)
 
 
 # The template --------------------------------------------------------------

@@ -21,7 +21,7 @@ from certificates.models import Credential
 from courses.factories import user_with_role
 from courses.models import CoursePage, Enrolment, LessonPage
 from courses.services import lesson_complete
-from trainers import factories, sessions
+from trainers import factories, services
 from trainers.models import (
     Attendance,
     CascadeSession,
@@ -139,7 +139,7 @@ def validated_session(course, lead, master, people, *, cofacilitators=()):
             Attendance(participant=person, day=day, present=number < present)
             for number, day in enumerate(session.days)
         )
-    sessions.review(session, master, "validated")
+    services.report_review(session=session, by=master, decision="validated")
     session.refresh_from_db()
     return session
 

@@ -44,7 +44,7 @@ import pytest
 from PIL import Image
 
 from courses.factories import course_with_lessons, user_with_role
-from trainers import certification, factories, importing, registration
+from trainers import certification, factories, importing, services
 from trainers import urls as trainers_urls
 from trainers.models import (
     Attendance,
@@ -374,7 +374,7 @@ ROWS = [
         state=participants_of("running")),
     # Only the person registered can withdraw (here: the trainee).
     Row("session_withdraw", POST, ("running",),              "login  ok       refused  refused  refused  refused",
-        setup=lambda w: registration.self_register(w.running, w.people["trainee"]),
+        setup=lambda w: services.participant_register(session=w.running, user=w.people["trainee"]),
         state=lambda w: sorted(w.running.participants.values_list("state", flat=True))),
 
     # Participants: the list, one person, import, attendance, scores, exports.

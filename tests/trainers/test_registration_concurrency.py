@@ -9,7 +9,7 @@ from django.db import connection
 import pytest
 
 from courses.factories import course_with_lessons, user_with_role
-from trainers import factories, registration
+from trainers import factories, services
 from trainers.models import Participant
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -48,7 +48,11 @@ def session():
 def test_fifty_people_for_twenty_seats(session):
     people = [user_with_role(f"racer{i}@example.org", "Trainee") for i in range(50)]
     workers = [
-        (lambda user=user: registration.self_register(session, user).state)
+        (
+            lambda user=user: (
+                services.participant_register(session=session, user=user).state
+            )
+        )
         for user in people
     ]
     results, errors = race(workers)
@@ -64,7 +68,9 @@ def test_fifty_people_for_twenty_seats(session):
 
 def test_the_same_person_signing_up_ten_times_at_once(session):
     user = user_with_role("impatient@example.org", "Trainee")
-    workers = [lambda: registration.self_register(session, user).pk] * 10
+    workers = [
+        lambda: services.participant_register(session=session, user=user).pk
+    ] * 10
     results, errors = race(workers)
     assert errors == []
     assert len(set(results)) == 1
@@ -73,11 +79,15 @@ def test_the_same_person_signing_up_ten_times_at_once(session):
 
 def test_withdrawals_racing_with_sign_ups_keep_capacity(session):
     people = [user_with_role(f"mixed{i}@example.org", "Trainee") for i in range(30)]
-    first = [registration.self_register(session, user) for user in people[:20]]
+    first = [
+        services.participant_register(session=session, user=user)
+        for user in people[:20]
+    ]
     workers = [
-        (lambda participant=p: registration.cancel(participant)) for p in first[:10]
+        (lambda participant=p: services.participant_withdraw(participant=participant))
+        for p in first[:10]
     ] + [
-        (lambda user=user: registration.self_register(session, user))
+        (lambda user=user: services.participant_register(session=session, user=user))
         for user in people[20:]
     ]
     _results, errors = race(workers)

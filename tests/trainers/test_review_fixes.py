@@ -27,8 +27,7 @@ from trainers import (
     factories,
     importing,
     permissions,
-    registration,
-    sessions,
+    services,
 )
 from trainers.models import (
     Attendance,
@@ -151,7 +150,9 @@ class TestStanding:
         assert client.get(cancel).status_code == 403
         assert client.post(cancel, {"reason": "Rumeur"}).status_code == 403
         with pytest.raises(PermissionDenied):
-            sessions.cancel(cascade_session, own_trainer, "Rumeur")
+            services.session_cancel(
+                session=cascade_session, by=own_trainer, reason="Rumeur"
+            )
         cascade_session.refresh_from_db()
         assert cascade_session.status == Status.SCHEDULED
         assert cascade_session.cancel_reason == ""
@@ -508,7 +509,7 @@ class TestBadInput:
 
         for code in ("²²²²²²", "AB\x00CDEF", "A" * 13):
             with pytest.raises(ValidationError):
-                registration.claim_with_code(trainee, code)
+                services.participant_claim(user=trainee, code=code)
 
     @pytest.mark.parametrize(
         "name,args",
@@ -547,7 +548,9 @@ class TestEmails:
         )
         account_participant(cascade_session, "awa@example.org", full_name="Awa O'Neil")
         with django_capture_on_commit_callbacks(execute=True):
-            sessions.cancel(cascade_session, own_trainer, "Route coupée & orage")
+            services.session_cancel(
+                session=cascade_session, by=own_trainer, reason="Route coupée & orage"
+            )
         (message,) = mail.outbox
         assert "Analyse d'un conflit & médiation" in message.subject
         for text in (message.subject, message.body):
@@ -633,7 +636,7 @@ class TestWithdrawAfterHeld:
     ):
         session, seated, waiting = full_held
         with django_capture_on_commit_callbacks(execute=True):
-            assert registration.cancel(seated) is None
+            assert services.participant_withdraw(participant=seated) is None
         waiting.refresh_from_db()
         assert waiting.state == State.WAITLISTED
         assert mail.outbox == []
@@ -644,7 +647,7 @@ class TestWithdrawAfterHeld:
         session, seated, waiting = full_held
         CascadeSession.objects.filter(pk=session.pk).update(status=Status.SCHEDULED)
         with django_capture_on_commit_callbacks(execute=True):
-            assert registration.cancel(seated) == waiting
+            assert services.participant_withdraw(participant=seated) == waiting
         waiting.refresh_from_db()
         assert waiting.state == State.REGISTERED
         assert [m.to for m in mail.outbox] == [["waiting@example.org"]]

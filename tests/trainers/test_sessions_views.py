@@ -16,7 +16,7 @@ import pytest
 
 from courses.factories import user_with_role
 from kalanso.accounts.models import Region
-from trainers import factories, registration
+from trainers import factories, services
 from trainers.models import (
     CascadeSession,
     Participant,
@@ -325,7 +325,7 @@ def test_capacity_increase_promotes_waiting_list(
         user_with_role(f"p{i}@example.org", "Trainee") for i in range(3)
     )
     for person in (first, second, third):
-        registration.self_register(cascade_session, person)
+        services.participant_register(session=cascade_session, user=person)
     client.force_login(own_trainer)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -732,7 +732,7 @@ def test_trainer_cannot_sign_up_to_own_session(client, own_trainer, cascade_sess
 
 def test_no_withdrawal_online_once_held(client, course, own_trainer, trainee):
     session = factories.session(course, own_trainer)
-    registration.self_register(session, trainee)
+    services.participant_register(session=session, user=trainee)
     CascadeSession.objects.filter(pk=session.pk).update(
         status=Status.HELD, start_date=days(-2), end_date=days(-1)
     )

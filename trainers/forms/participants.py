@@ -1,19 +1,19 @@
 """Forms for a session's participants: one person, an account link, a claim
-code, an upload, the attendance grid, paper-test scores and feedback."""
+code, an upload, the attendance grid, paper-test scores and feedback. They
+check what was typed; ``trainers.services`` writes it."""
 
 import re
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import importing
 from ..models import Attendance, Participant
-
-PERSON_FIELDS = ["full_name", "sex", "age_band", "organisation_type", "role", "phone"]
+from ..services import PERSON_FIELDS
 
 
 def _no_control_characters(value):
@@ -145,53 +145,22 @@ class AttendanceForm:
                 )
             yield person, cells
 
-    def save(self) -> int:
-        """Write the cells of the rows shown, in one transaction with those
-        participants locked: a cell changed on the page (ticked now and not
-        when loaded, or the reverse) is written; an unchanged one is only
-        recorded if nobody recorded it meanwhile. Returns the number of people
-        present at least once."""
+    def marks(self) -> tuple[set[int], set[tuple[int, date]], set[tuple[int, date]]]:
+        """What was posted, for ``services.attendance_record``: the people
+        whose rows were shown, the (participant, day) cells ticked now, and
+        those ticked when the page was loaded. Anything else is ignored."""
         known = {person.pk for person in self.participants}
         shown = {pk for pk in map(parse_pk, self.data.getlist("row")) if pk in known}
-        checked = set(self.data.getlist("present"))
-        was = set(self.data.getlist("was"))
-        with transaction.atomic():
-            # Still registered in this session, locked until the end.
-            locked = list(
-                Participant.objects.select_for_update()
-                .filter(
-                    pk__in=shown,
-                    session=self.session,
-                    state=Participant.State.REGISTERED,
-                )
-                .order_by("pk")
-                .values_list("pk", flat=True)
-            )
-            changed, unchanged = [], []
-            for pk in locked:
-                for day in self.days:
-                    value = f"{pk}:{day.isoformat()}"
-                    present = value in checked
-                    record = Attendance(participant_id=pk, day=day, present=present)
-                    if present != (value in was):
-                        changed.append(record)
-                    else:
-                        unchanged.append(record)
-            Attendance.objects.bulk_create(
-                changed,
-                update_conflicts=True,
-                unique_fields=["participant", "day"],
-                update_fields=["present"],
-            )
-            Attendance.objects.bulk_create(unchanged, ignore_conflicts=True)
-            return (
-                Attendance.objects.filter(
-                    participant__in=locked, day__in=self.days, present=True
-                )
-                .values("participant")
-                .distinct()
-                .count()
-            )
+        return shown, self._cells("present"), self._cells("was")
+
+    def _cells(self, name) -> set[tuple[int, date]]:
+        posted = set(self.data.getlist(name))
+        return {
+            (person.pk, day)
+            for person in self.participants
+            for day in self.days
+            if f"{person.pk}:{day.isoformat()}" in posted
+        }
 
 
 class ScoresForm(forms.Form):
@@ -199,8 +168,9 @@ class ScoresForm(forms.Form):
     or as points out of a common total. Blank means not known.
 
     Each score travels with the value the page showed (hidden ``was_…``
-    fields): only the cells this user changed are checked and written, so
-    two trainers typing scores at the same time do not wipe each other's."""
+    fields): only the cells this user changed are checked, and ``changed``
+    holds them for ``services.scores_record``, so two trainers typing scores
+    at the same time do not wipe each other's."""
 
     PERCENT, POINTS = "percent", "points"
     unit = forms.ChoiceField(
@@ -317,29 +287,6 @@ class ScoresForm(forms.Form):
             pre, post = self[f"pre_{person.pk}"], self[f"post_{person.pk}"]
             was = [self[f"was_pre_{person.pk}"], self[f"was_post_{person.pk}"]]
             yield person, pre, post, [*pre.errors, *post.errors], was
-
-    def save(self) -> int:
-        """Write the changed cells over the current values, in one transaction
-        with the participants locked. Returns the number of people changed."""
-        mine = {person.pk for person in self.participants}
-        wanted = {pk for pk, _which in self.changed if pk in mine}
-        changed = []
-        with transaction.atomic():
-            for person in (
-                Participant.objects.select_for_update()
-                .filter(pk__in=wanted)
-                .order_by("pk")
-            ):
-                before = (person.pre_score, person.post_score)
-                for which in ("pre", "post"):
-                    if (person.pk, which) in self.changed:
-                        setattr(
-                            person, f"{which}_score", self.changed[(person.pk, which)]
-                        )
-                if (person.pre_score, person.post_score) != before:
-                    changed.append(person)
-            Participant.objects.bulk_update(changed, ["pre_score", "post_score"])
-        return len(changed)
 
 
 def _show(value):

@@ -49,8 +49,9 @@ class SessionChoiceField(forms.ModelChoiceField):
 
 
 class ProfileEditForm(forms.ModelForm):
-    """What a trainer says about themself. The session in which they were
-    trained is saved through ``lineage.set_trained_in`` (cycles refused)."""
+    """What a trainer says about themself, saved by
+    ``services.trainer_profile_update``; the session in which they were
+    trained goes through ``lineage.set_trained_in`` (cycles refused)."""
 
     trained_in = SessionChoiceField(
         label=_("The session in which I was trained"),

@@ -247,7 +247,7 @@ class ReportForm(forms.Form):
 
 
 class PhotoForm(forms.Form):
-    """The file is checked and cleaned by ``photos.add`` (one decode)."""
+    """The file is checked and cleaned by ``services.photo_add`` (one decode)."""
 
     image = forms.FileField(
         label=_("Photo"),

@@ -27,7 +27,7 @@ from django.db.models import Avg, Case, Count, IntegerField, Q, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, re_path, reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -37,7 +37,7 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 from kalanso import ratelimit
 from kalanso.accounts import audit, roles
 
-from .. import exports, importing, qr, registration
+from .. import exports, importing, qr, services
 from ..forms.participants import (
     AttendanceForm,
     ClaimForm,
@@ -47,7 +47,7 @@ from ..forms.participants import (
     ParticipantForm,
     ScoresForm,
 )
-from ..models import CascadeSession, Feedback, Participant
+from ..models import CascadeSession, Participant
 from ..permissions import can_edit_session, can_see_participants, require
 
 Status = CascadeSession.Status
@@ -82,29 +82,9 @@ def _editable(request, pk) -> CascadeSession:
 
 
 def _participant(session, ppk) -> Participant:
-    return get_object_or_404(Participant, pk=ppk, session=session)
-
-
-def open_for_entry(session) -> bool:
-    """People can be added, corrected or withdrawn."""
-    return session.status in registration.OPEN_FOR_ENTRY
-
-
-def attendance_open(session, today=None) -> bool:
-    """Attendance and scores are recorded from the first day until the report
-    is submitted (a report sent back reopens them)."""
-    today = today or timezone.localdate()
-    if session.status == Status.HELD:
-        return True
-    return session.status == Status.SCHEDULED and session.start_date <= today
-
-
-def _closed_reason(session) -> str:
-    if session.status in (Status.REPORTED, Status.VALIDATED):
-        return _("The report has been submitted: this can no longer change.")
-    if session.status == Status.CANCELLED:
-        return _("This session was cancelled.")
-    return _("This can be recorded from the first day of the session.")
+    person = get_object_or_404(Participant, pk=ppk, session=session)
+    person.session = session
+    return person
 
 
 def _session_url(session) -> str:
@@ -158,7 +138,7 @@ def _people(session):
 def participant_list(request, pk):
     session = _viewable(request, pk)
     can_edit = can_edit_session(request.user, session)
-    can_add = can_edit and open_for_entry(session)
+    can_add = can_edit and services.open_for_entry(session)
     form = ParticipantForm(request.POST or None) if can_add else None
     if request.method == "POST":
         require(can_edit)
@@ -169,8 +149,10 @@ def participant_list(request, pk):
             return redirect("trainers:participant_list", pk=session.pk)
         if form.is_valid():
             try:
-                registration.add_participants(
-                    session, [form.person()], Participant.Source.TRAINER
+                services.participants_add(
+                    session=session,
+                    people=[form.person()],
+                    source=Participant.Source.TRAINER,
                 )
             except ValidationError as error:
                 form.add_error(None, _error_text(error))
@@ -196,7 +178,7 @@ def participant_list(request, pk):
             people=people,
             form=form,
             can_add=can_add,
-            can_withdraw=can_edit and open_for_entry(session),
+            can_withdraw=can_edit and services.open_for_entry(session),
             registered=counts[State.REGISTERED],
             waiting=counts[State.WAITLISTED],
             days=len(session.days),
@@ -210,15 +192,19 @@ def participant_list(request, pk):
 def participant_edit(request, pk, ppk):
     session = _editable(request, pk)
     person = _participant(session, ppk)
-    if not open_for_entry(session) or person.pseudonymised_at:
+    if not services.participant_editable(person):
         messages.error(request, _("This participant can no longer be changed."))
         return redirect("trainers:participant_list", pk=session.pk)
     form = ParticipantForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(
-            request, _("%(name)s has been updated.") % {"name": person.full_name}
-        )
+        try:
+            services.participant_update(participant=person, details=form.person())
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(
+                request, _("%(name)s has been updated.") % {"name": person.full_name}
+            )
         return redirect("trainers:participant_list", pk=session.pk)
     return render(
         request,
@@ -232,13 +218,13 @@ def participant_edit(request, pk, ppk):
 def participant_withdraw(request, pk, ppk):
     session = _editable(request, pk)
     person = _participant(session, ppk)
-    if not open_for_entry(session):
+    if not services.open_for_entry(session):
         messages.error(request, _("This participant can no longer be changed."))
         return redirect("trainers:participant_list", pk=session.pk)
     if person.state == State.CANCELLED:
         messages.error(request, _("This person had already withdrawn."))
         return redirect("trainers:participant_list", pk=session.pk)
-    promoted = registration.cancel(person)
+    promoted = services.participant_withdraw(participant=person)
     messages.success(
         request, _("%(name)s has been withdrawn.") % {"name": person.full_name}
     )
@@ -263,7 +249,7 @@ def participant_link(request, pk, ppk):
     form = LinkAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            registration.claim_by_trainer(person, form.user)
+            services.participant_link(participant=person, user=form.user)
         except ValidationError as error:
             form.add_error("email", _error_text(error))
         else:
@@ -303,8 +289,8 @@ def participant_claim(request):
             status = 429
         elif form.is_valid():
             try:
-                person = registration.claim_with_code(
-                    request.user, form.cleaned_data["code"]
+                person = services.participant_claim(
+                    user=request.user, code=form.cleaned_data["code"]
                 )
             except ValidationError as error:
                 ratelimit.CLAIM_CODE.hit(request)
@@ -336,7 +322,7 @@ def participant_claim(request):
 @login_required
 def participant_import(request, pk):
     session = _editable(request, pk)
-    if not open_for_entry(session):
+    if not services.open_for_entry(session):
         messages.error(
             request, _("Participants can no longer be added to this session.")
         )
@@ -374,7 +360,7 @@ def participant_import(request, pk):
 
 
 def _seats(session) -> int:
-    return registration.seats_left(session)
+    return services.seats_left(session)
 
 
 def _import_confirm(request, session):
@@ -392,7 +378,7 @@ def _import_confirm(request, session):
         )
         return redirect("trainers:participant_import", pk=session.pk)
     try:
-        created = importing.import_people(session, stored["people"])
+        created = services.participants_import(session=session, people=stored["people"])
     except ValidationError as error:
         messages.error(request, _error_text(error))
         return redirect("trainers:participant_import", pk=session.pk)
@@ -442,19 +428,26 @@ def _registered(session):
 def attendance(request, pk):
     session = _viewable(request, pk)
     may_edit = can_edit_session(request.user, session)
-    is_open = attendance_open(session)
+    is_open = services.attendance_open(session)
     if request.method == "POST":
         require(may_edit)
         if not is_open:
-            messages.error(request, _closed_reason(session))
+            messages.error(request, services.attendance_closed_reason(session))
             return redirect("trainers:attendance", pk=session.pk)
         form = AttendanceForm(session, _registered(session), request.POST)
-        present = form.save()
-        messages.success(
-            request,
-            _("Attendance saved: %(count)s people present at least one day.")
-            % {"count": present},
-        )
+        shown, present, was_present = form.marks()
+        try:
+            count = services.attendance_record(
+                session=session, shown=shown, present=present, was_present=was_present
+            )
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(
+                request,
+                _("Attendance saved: %(count)s people present at least one day.")
+                % {"count": count},
+            )
         return redirect("trainers:attendance", pk=session.pk)
     form = AttendanceForm(session, _registered(session))
     return render(
@@ -467,7 +460,7 @@ def attendance(request, pk):
             rows=list(form.rows()),
             days=form.days,
             editable=may_edit and is_open,
-            closed_reason="" if is_open else _closed_reason(session),
+            closed_reason="" if is_open else services.attendance_closed_reason(session),
         ),
     )
 
@@ -477,26 +470,30 @@ def attendance(request, pk):
 def scores(request, pk):
     session = _viewable(request, pk)
     may_edit = can_edit_session(request.user, session)
-    is_open = attendance_open(session)
+    is_open = services.attendance_open(session)
     people = _registered(session)
     if request.method == "POST":
         require(may_edit)
         if not is_open:
-            messages.error(request, _closed_reason(session))
+            messages.error(request, services.attendance_closed_reason(session))
             return redirect("trainers:scores", pk=session.pk)
     form = ScoresForm(request.POST or None, participants=people)
     if request.method == "POST":
         if form.is_valid():
-            count = form.save()
-            messages.success(
-                request,
-                ngettext(
-                    "Scores saved (%(count)s person changed).",
-                    "Scores saved (%(count)s people changed).",
-                    count,
+            try:
+                count = services.scores_record(session=session, scores=form.changed)
+            except ValidationError as error:
+                messages.error(request, _error_text(error))
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "Scores saved (%(count)s person changed).",
+                        "Scores saved (%(count)s people changed).",
+                        count,
+                    )
+                    % {"count": count},
                 )
-                % {"count": count},
-            )
             return redirect("trainers:scores", pk=session.pk)
         messages.error(
             request, _("Nothing was saved: correct the scores marked below.")
@@ -527,7 +524,7 @@ def scores(request, pk):
             rows=list(form.rows()),
             papers=papers,
             editable=may_edit and is_open,
-            closed_reason="" if is_open else _closed_reason(session),
+            closed_reason="" if is_open else services.attendance_closed_reason(session),
         ),
     )
 
@@ -562,13 +559,6 @@ def participant_export(request, pk, file_format):
 
 
 # Feedback ------------------------------------------------------------------
-
-
-def feedback_open(session, today=None) -> bool:
-    today = today or timezone.localdate()
-    if session.status in (Status.HELD, Status.REPORTED):
-        return True
-    return session.status == Status.SCHEDULED and session.start_date <= today
 
 
 def feedback_summary(session) -> dict:
@@ -616,7 +606,7 @@ def feedback_qr(request, pk):
             session,
             short_url=url,
             qr_svg=qr.svg(url, title=_("QR code of the feedback link")),
-            is_open=feedback_open(session),
+            is_open=services.feedback_open(session),
             summary=feedback_summary(session),
         ),
     )
@@ -657,18 +647,22 @@ def _answered(request, session) -> bool:
     return value == session.feedback_token
 
 
+def _closed(request, session):
+    return render(
+        request,
+        "trainers/participants/feedback_form.html",
+        {"session": session, "closed": True},
+        status=403 if request.method == "POST" else 200,
+    )
+
+
 @never_cache
 def feedback_form(request, token):
     session = _feedback_session(token)
     if _answered(request, session):
         return redirect("trainers:feedback_thanks", token=session.feedback_token)
-    if not feedback_open(session):
-        return render(
-            request,
-            "trainers/participants/feedback_form.html",
-            {"session": session, "closed": True},
-            status=403 if request.method == "POST" else 200,
-        )
+    if not services.feedback_open(session):
+        return _closed(request, session)
     form = FeedbackForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -680,11 +674,14 @@ def feedback_form(request, token):
             status = 429
         else:
             ratelimit.FEEDBACK.hit(request, session=session)
-            Feedback.objects.create(
-                session=session,
-                satisfaction=form.cleaned_data["satisfaction"],
-                comment=form.cleaned_data["comment"],
-            )
+            try:
+                services.feedback_create(
+                    session=session,
+                    satisfaction=form.cleaned_data["satisfaction"],
+                    comment=form.cleaned_data["comment"],
+                )
+            except ValidationError:
+                return _closed(request, session)
             response = redirect(
                 "trainers:feedback_thanks", token=session.feedback_token
             )

@@ -1,7 +1,8 @@
 """Views: the trainer pool — directory, profiles, levels, cascade, calendars.
 
 Thin views: the rules live in ``certification``, ``lineage`` and
-``permissions``; every view asks ``permissions`` who may see or change what.
+``permissions``; every view asks ``permissions`` who may see or change what;
+the changes go through ``certification`` (levels) and ``services``.
 """
 
 import re
@@ -10,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +20,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_POST
 
 from .. import calendar as feeds
-from .. import certification, lineage
+from .. import certification, lineage, services
 from ..forms.pool import (
     CertifyForm,
     ChangeLevelForm,
@@ -120,14 +120,10 @@ def profile_edit(request):
         return _not_in_pool(request)
     form = ProfileEditForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
-        session = form.cleaned_data["trained_in"]
         try:
-            with transaction.atomic():
-                form.save()
-                if (session and session.pk) != profile.trained_in_id:
-                    lineage.set_trained_in(profile, session)
+            services.trainer_profile_update(profile=profile, details=form.cleaned_data)
         except ValidationError as error:
-            form.add_error("trained_in", error)
+            form.add_error(None, error)
         else:
             messages.success(request, _("Your trainer profile has been saved."))
             return redirect("trainers:profile_edit")
@@ -151,7 +147,7 @@ def calendar_reset(request):
     profile = _own_profile(request)
     if profile is None:
         return _not_in_pool(request)
-    feeds.reset_token(profile)
+    services.calendar_token_reset(profile=profile)
     messages.success(
         request,
         _(

@@ -2,15 +2,14 @@
 held, cancel), the report with its photos, the review, observations, and the
 public calendar with sign-up.
 
-Every view asks ``trainers.permissions``; business rules live in
-``trainers.sessions``, ``trainers.registration`` and ``trainers.photos``.
+Every view asks ``trainers.permissions``; the changes go through
+``trainers.services``.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Avg, Count, F, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,10 +21,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from kalanso.accounts import audit, roles
+from kalanso.accounts import roles
 from kalanso.sanitize import clean_html
 
-from .. import photos, registration, sessions
+from .. import photos, services
 from ..forms.participants import parse_pk
 from ..forms.sessions import (
     CancelForm,
@@ -41,7 +40,6 @@ from ..models import (
     Attendance,
     CascadeSession,
     Feedback,
-    Observation,
     Participant,
     SessionPhoto,
 )
@@ -59,8 +57,8 @@ from ..permissions import (
 
 Status = CascadeSession.Status
 State = Participant.State
-EDITABLE = [Status.DRAFT, Status.SCHEDULED]
-HELD_OR_LATER = [Status.HELD, Status.REPORTED, Status.VALIDATED]
+EDITABLE = services.EDITABLE
+HELD_OR_LATER = services.HELD_OR_LATER
 PER_PAGE = 25
 PUBLIC_CACHE_SECONDS = 60
 
@@ -151,7 +149,7 @@ def _actions(user, session):
 
 
 def _report_html(session):
-    # Stored sanitised by sessions.save_report; sanitised again on the way
+    # Stored sanitised by services.report_save; sanitised again on the way
     # out in case it was written by another path (admin, import).
     return mark_safe(clean_html(session.report))
 
@@ -243,13 +241,7 @@ def session_create(request):
     require(can_lead_sessions(request.user))
     form = SessionForm(_posted(request), lead=request.user)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            session = form.save(commit=False)
-            session.lead_trainer = request.user
-            session.created_by = request.user
-            session.status = Status.DRAFT
-            session.save()
-            form.save_m2m()
+        session = services.session_create(lead=request.user, details=form.cleaned_data)
         messages.success(
             request,
             _(
@@ -301,40 +293,18 @@ def session_edit(request, pk):
             _("A session can be changed only while it is a draft or scheduled."),
         )
         return redirect("trainers:session_detail", pk=session.pk)
-    is_lead = session.lead_trainer_id == user.pk
-    old_capacity = session.capacity
     form = SessionForm(
         _posted(request),
         instance=session,
         lead=session.lead_trainer,
-        can_choose_cofacilitators=is_lead,
+        # Only the lead chooses the co-facilitators.
+        can_choose_cofacilitators=session.lead_trainer_id == user.pk,
     )
     if request.method == "POST" and form.is_valid():
-        capacity = form.cleaned_data["capacity"]
-        error_field = None
         try:
-            with transaction.atomic():
-                locked = CascadeSession.objects.select_for_update().get(pk=session.pk)
-                if locked.status not in EDITABLE:
-                    raise ValidationError(
-                        _("The session changed status meanwhile; it cannot be edited.")
-                    )
-                if capacity != old_capacity:
-                    # Promotes the waiting list; refuses going below registered.
-                    error_field = "capacity"
-                    registration.change_capacity(session, capacity)
-                    error_field = None
-                saved = form.save(commit=False)
-                saved.status = locked.status
-                fields = [
-                    name
-                    for name in form.fields
-                    if name not in ("languages", "co_facilitators")
-                ]
-                saved.save(update_fields=[*fields, "updated_at"])
-                form.save_m2m()
+            services.session_update(session=session, details=form.cleaned_data)
         except ValidationError as error:
-            form.add_error(error_field, error)
+            form.add_error(None, error)
         else:
             messages.success(request, _("The session has been updated."))
             return redirect("trainers:session_detail", pk=session.pk)
@@ -360,7 +330,7 @@ def session_schedule(request, pk):
     return _transition(
         request,
         pk,
-        lambda session: sessions.schedule(session, request.user),
+        lambda session: services.session_schedule(session=session, by=request.user),
         _("The session is scheduled. The people already registered are invited."),
     )
 
@@ -371,7 +341,7 @@ def session_held(request, pk):
     return _transition(
         request,
         pk,
-        lambda session: sessions.mark_held(session, request.user),
+        lambda session: services.session_mark_held(session=session, by=request.user),
         _("The session is marked as held. You can now write its report."),
     )
 
@@ -389,7 +359,9 @@ def session_cancel(request, pk):
     form = CancelForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            sessions.cancel(session, request.user, form.cleaned_data["reason"])
+            services.session_cancel(
+                session=session, by=request.user, reason=form.cleaned_data["reason"]
+            )
         except ValidationError as error:
             messages.error(request, _error_text(error))
         else:
@@ -432,11 +404,13 @@ def session_report(request, pk):
             report_form = ReportForm(request.POST)
             if report_form.is_valid():
                 try:
-                    sessions.save_report(
-                        session, user, report_form.cleaned_data["narrative"]
+                    services.report_save(
+                        session=session,
+                        by=user,
+                        narrative=report_form.cleaned_data["narrative"],
                     )
                     if action == "submit":
-                        sessions.submit_report(session, user)
+                        services.report_submit(session=session, by=user)
                 except ValidationError as error:
                     messages.error(request, _error_text(error))
                     return here
@@ -452,11 +426,11 @@ def session_report(request, pk):
             photo_form = PhotoForm(request.POST, request.FILES)
             if photo_form.is_valid():
                 try:
-                    photos.add(
-                        session,
-                        user,
-                        photo_form.cleaned_data["image"],
-                        photo_form.cleaned_data["alt_text"],
+                    services.photo_add(
+                        session=session,
+                        by=user,
+                        uploaded=photo_form.cleaned_data["image"],
+                        alt_text=photo_form.cleaned_data["alt_text"],
                     )
                 except ValidationError as error:
                     photo_form.add_error("image", error)
@@ -474,7 +448,7 @@ def session_report(request, pk):
                 messages.error(request, _("This photo no longer exists."))
                 return here
             try:
-                photos.delete(photo, user)
+                services.photo_delete(photo=photo, by=user)
             except ValidationError as error:
                 messages.error(request, _error_text(error))
             else:
@@ -533,11 +507,11 @@ def session_review(request, pk):
             return redirect("trainers:session_detail", pk=session.pk)
         if form.is_valid():
             try:
-                review = sessions.review(
-                    session,
-                    user,
-                    form.cleaned_data["decision"],
-                    form.cleaned_data["comment"],
+                review = services.report_review(
+                    session=session,
+                    by=user,
+                    decision=form.cleaned_data["decision"],
+                    comment=form.cleaned_data["comment"],
                 )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -590,31 +564,22 @@ def session_observe(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         trainer = form.cleaned_data["trainer"]
-        with transaction.atomic():
-            observation, created = Observation.objects.update_or_create(
+        try:
+            services.observation_record(
                 session=session,
                 trainer=trainer,
-                defaults={
-                    "observer": user,
-                    "report": form.cleaned_data["report"],
-                    "satisfactory": form.cleaned_data["satisfactory"],
-                    "created_at": timezone.now(),
-                },
+                observer=user,
+                report=form.cleaned_data["report"],
+                satisfactory=form.cleaned_data["satisfactory"],
             )
-            audit.record(
-                user,
-                "trainer_observed",
-                observation,
-                session=session.pk,
-                trainer=trainer.pk,
-                satisfactory=observation.satisfactory,
-                updated=not created,
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("The observation of %(name)s is saved.") % {"name": trainer},
             )
-        messages.success(
-            request,
-            _("The observation of %(name)s is saved.") % {"name": trainer},
-        )
-        return redirect("trainers:session_detail", pk=session.pk)
+            return redirect("trainers:session_detail", pk=session.pk)
     return render(
         request,
         "trainers/sessions/observe.html",
@@ -732,7 +697,7 @@ def session_register(request, pk):
         messages.error(request, _("You are a trainer of this session."))
         return here
     try:
-        participant = registration.self_register(session, request.user)
+        participant = services.participant_register(session=session, user=request.user)
     except ValidationError as error:
         messages.error(request, _error_text(error))
         return here
@@ -762,7 +727,7 @@ def session_withdraw(request, pk):
             request, _("It is too late to withdraw from this session online.")
         )
     else:
-        registration.cancel(participation)
+        services.participant_withdraw(participant=participation)
         messages.success(request, _("Your registration has been withdrawn."))
     return here
 
