@@ -278,13 +278,13 @@ def test_the_public_feed_url_leaves_the_venue_out(client, course, own_trainer):
 class TestImportColumns:
     def test_a_wide_header_is_refused(self, monkeypatch):
         builds = []
-        original = importing._header_lookup
+        original = importing.aliases.header_lookup
 
         def counted():
             builds.append(1)
             return original()
 
-        monkeypatch.setattr(importing, "_header_lookup", counted)
+        monkeypatch.setattr(importing.aliases, "header_lookup", counted)
         data = ("Nom" + "," * 20000 + "\nAwa").encode()
         with pytest.raises(importing.ImportFileError) as error:
             importing.parse(data, "liste.csv")
@@ -294,13 +294,13 @@ class TestImportColumns:
 
     def test_the_lookup_is_built_once_per_parse(self, monkeypatch):
         builds = []
-        original = importing._header_lookup
+        original = importing.aliases.header_lookup
 
         def counted():
             builds.append(1)
             return original()
 
-        monkeypatch.setattr(importing, "_header_lookup", counted)
+        monkeypatch.setattr(importing.aliases, "header_lookup", counted)
         preview = importing.parse(importing.template_csv(), "modele.csv")
         assert preview.is_valid
         assert len(builds) <= 2
