@@ -10,7 +10,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from kalanso.search import views as search_views
-from trainers.views.participants import feedback_short
+from trainers.views.feedback import feedback_short
 
 
 @never_cache

@@ -1,6 +1,6 @@
-"""Views: cascade sessions — lists, details, the session's life (schedule,
-held, cancel), the report with its photos, the review, observations, and the
-public calendar with sign-up.
+"""Views for a session's trainers: their sessions (and, for master trainers
+and programme managers, every session), creating and editing one, its life
+(schedule, held, cancel), the report with its photos.
 
 Every view asks ``trainers.permissions``; the changes go through
 ``trainers.services``.
@@ -9,86 +9,52 @@ Every view asks ``trainers.permissions``; the changes go through
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Avg, Count, F, Q
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, patch_response_headers
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from kalanso.accounts import roles
-from kalanso.sanitize import clean_html
 
 from .. import photos, services
 from ..forms.participants import parse_pk
 from ..forms.sessions import (
     CancelForm,
-    ObservationForm,
     PhotoForm,
     ReportForm,
-    ReviewForm,
     SessionFilterForm,
     SessionForm,
-    UpcomingFilterForm,
 )
-from ..models import (
-    Attendance,
-    CascadeSession,
-    Feedback,
-    Participant,
-    SessionPhoto,
-)
+from ..models import CascadeSession, Participant, SessionPhoto
 from ..permissions import (
     can_edit_session,
     can_lead_sessions,
     can_see_all_sessions,
     can_see_participants,
-    can_validate,
-    is_session_lead,
-    is_session_trainer,
     require,
     sessions_visible_to,
+)
+from ..services import EDITABLE, HELD_OR_LATER
+from .common import (
+    can_cancel,
+    can_observe,
+    can_review,
+    error_text,
+    paginate,
+    posted,
+    report_html,
+    seat_counts,
+    session_or_404,
+    summary,
+    viewable_session,
 )
 
 Status = CascadeSession.Status
 State = Participant.State
-EDITABLE = services.EDITABLE
-HELD_OR_LATER = services.HELD_OR_LATER
-PER_PAGE = 25
-PUBLIC_CACHE_SECONDS = 60
-
-
-# --- helpers -----------------------------------------------------------------
-
-
-def _session(pk):
-    return get_object_or_404(
-        CascadeSession.objects.select_related(
-            "course", "region", "place", "lead_trainer"
-        ),
-        pk=pk,
-    )
-
-
-def _visible_session(request, pk):
-    """The session, for its trainers, master trainers and programme managers."""
-    session = _session(pk)
-    require(can_see_participants(request.user, session))
-    return session
-
-
-def _posted(request):
-    """The POST data, or None on GET (an empty POST is still a submission)."""
-    return request.POST if request.method == "POST" else None
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(str(message) for message in error.messages)
 
 
 def _with_counts(queryset):
@@ -101,30 +67,6 @@ def _with_counts(queryset):
         ),
         waiting=Count("participants", filter=Q(participants__state=State.WAITLISTED)),
     )
-
-
-def _seats(session):
-    counts = session.participants.aggregate(
-        registered=Count("pk", filter=Q(state=State.REGISTERED)),
-        waiting=Count("pk", filter=Q(state=State.WAITLISTED)),
-    )
-    counts["left"] = max(session.capacity - counts["registered"], 0)
-    return counts
-
-
-def _can_observe(user, session):
-    return can_validate(user) or (
-        session.lead_trainer_id == user.pk and can_lead_sessions(user)
-    )
-
-
-def _can_cancel(user, session):
-    # A suspended or demoted lead no longer cancels (nor e-mails everyone).
-    return is_session_lead(user, session) or can_validate(user)
-
-
-def _can_review(user, session):
-    return can_validate(user) and not is_session_trainer(user, session)
 
 
 def _actions(user, session):
@@ -141,70 +83,14 @@ def _actions(user, session):
         "held": editable
         and session.status == Status.SCHEDULED
         and session.start_date <= today,
-        "cancel": _can_cancel(user, session) and session.status in EDITABLE,
+        "cancel": can_cancel(user, session) and session.status in EDITABLE,
         "report": editable and session.status == Status.HELD,
-        "review": _can_review(user, session) and session.status == Status.REPORTED,
-        "observe": _can_observe(user, session) and session.status in HELD_OR_LATER,
+        "review": can_review(user, session) and session.status == Status.REPORTED,
+        "observe": can_observe(user, session) and session.status in HELD_OR_LATER,
     }
 
 
-def _report_html(session):
-    # Stored sanitised by services.report_save; sanitised again on the way
-    # out in case it was written by another path (admin, import).
-    return mark_safe(clean_html(session.report))
-
-
-def summary(session):
-    """Counts and means for a session, computed in the database (no names)."""
-    people = session.participants.aggregate(
-        registered=Count("pk", filter=Q(state=State.REGISTERED)),
-        waiting=Count("pk", filter=Q(state=State.WAITLISTED)),
-        cancelled=Count("pk", filter=Q(state=State.CANCELLED)),
-        women=Count("pk", filter=Q(state=State.REGISTERED, sex="f")),
-        men=Count("pk", filter=Q(state=State.REGISTERED, sex="m")),
-        pre_count=Count("pre_score", filter=Q(state=State.REGISTERED)),
-        pre_mean=Avg("pre_score", filter=Q(state=State.REGISTERED)),
-        post_count=Count("post_score", filter=Q(state=State.REGISTERED)),
-        post_mean=Avg("post_score", filter=Q(state=State.REGISTERED)),
-        gain_mean=Avg(
-            F("post_score") - F("pre_score"),
-            filter=Q(
-                state=State.REGISTERED,
-                pre_score__isnull=False,
-                post_score__isnull=False,
-            ),
-        ),
-    )
-    people["other_sex"] = people["registered"] - people["women"] - people["men"]
-    attendance = list(
-        Attendance.objects.filter(
-            participant__session=session, participant__state=State.REGISTERED
-        )
-        .values("day")
-        .annotate(present=Count("pk", filter=Q(present=True)), recorded=Count("pk"))
-        .order_by("day")
-    )
-    feedback = Feedback.objects.filter(session=session).aggregate(
-        count=Count("pk"), satisfaction=Avg("satisfaction")
-    )
-    return {"people": people, "attendance": attendance, "feedback": feedback}
-
-
-def _paginate(request, queryset, param):
-    return Paginator(queryset, PER_PAGE).get_page(request.GET.get(param))
-
-
-def _public_cache(request, response):
-    """Anonymous visitors share the public calendar (briefly cached: seats
-    change); anything seen by a logged-in user stays private."""
-    if request.user.is_authenticated:
-        patch_cache_control(response, private=True, no_cache=True, no_store=True)
-    else:
-        patch_response_headers(response, cache_timeout=PUBLIC_CACHE_SECONDS)
-    return response
-
-
-# --- the trainers' area --------------------------------------------------------
+# Lists, details, editing ------------------------------------------------------
 
 
 @never_cache
@@ -219,7 +105,7 @@ def session_list(request):
     see_all = can_see_all_sessions(user)
     require(roles.can_open_trainer_area(user) or mine.exists())
     context = {
-        "mine": _paginate(
+        "mine": paginate(
             request, _with_counts(mine).order_by("-start_date", "-pk"), "mine_page"
         ),
         "see_all": see_all,
@@ -229,7 +115,7 @@ def session_list(request):
         filter_form = SessionFilterForm(request.GET or None)
         every = filter_form.filter(CascadeSession.objects.all())
         context["filter_form"] = filter_form
-        context["sessions"] = _paginate(
+        context["sessions"] = paginate(
             request, _with_counts(every).order_by("-start_date", "-pk"), "page"
         )
     return render(request, "trainers/sessions/list.html", context)
@@ -239,7 +125,7 @@ def session_list(request):
 @login_required
 def session_create(request):
     require(can_lead_sessions(request.user))
-    form = SessionForm(_posted(request), lead=request.user)
+    form = SessionForm(posted(request), lead=request.user)
     if request.method == "POST" and form.is_valid():
         session = services.session_create(lead=request.user, details=form.cleaned_data)
         messages.success(
@@ -259,11 +145,11 @@ def session_create(request):
 @never_cache
 @login_required
 def session_detail(request, pk):
-    session = _visible_session(request, pk)
+    session = viewable_session(request, pk)
     user = request.user
     context = {
         "session": session,
-        "seats": _seats(session),
+        "seats": seat_counts(session),
         "actions": _actions(user, session),
         "can_edit": can_edit_session(user, session),
         "co_facilitators": list(session.co_facilitators.order_by("full_name")),
@@ -273,7 +159,7 @@ def session_detail(request, pk):
         "observations": list(
             session.observations.select_related("trainer", "observer")
         ),
-        "report_html": _report_html(session),
+        "report_html": report_html(session),
         "course_url": session.course.get_url(request),
     }
     if session.status in HELD_OR_LATER:
@@ -284,7 +170,7 @@ def session_detail(request, pk):
 @never_cache
 @login_required
 def session_edit(request, pk):
-    session = _session(pk)
+    session = session_or_404(pk)
     user = request.user
     require(can_edit_session(user, session))
     if session.status not in EDITABLE:
@@ -294,7 +180,7 @@ def session_edit(request, pk):
         )
         return redirect("trainers:session_detail", pk=session.pk)
     form = SessionForm(
-        _posted(request),
+        posted(request),
         instance=session,
         lead=session.lead_trainer,
         # Only the lead chooses the co-facilitators.
@@ -313,12 +199,15 @@ def session_edit(request, pk):
     )
 
 
+# The session's life ------------------------------------------------------------
+
+
 def _transition(request, pk, action, success):
-    session = _visible_session(request, pk)
+    session = viewable_session(request, pk)
     try:
         action(session)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, success)
     return redirect("trainers:session_detail", pk=session.pk)
@@ -349,21 +238,21 @@ def session_held(request, pk):
 @never_cache
 @login_required
 def session_cancel(request, pk):
-    session = _visible_session(request, pk)
-    require(_can_cancel(request.user, session))
+    session = viewable_session(request, pk)
+    require(can_cancel(request.user, session))
     if session.status not in EDITABLE:
         messages.error(
             request, _("Only a draft or scheduled session can be cancelled.")
         )
         return redirect("trainers:session_detail", pk=session.pk)
-    form = CancelForm(_posted(request))
+    form = CancelForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.session_cancel(
                 session=session, by=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(
                 request,
@@ -373,17 +262,17 @@ def session_cancel(request, pk):
     return render(
         request,
         "trainers/sessions/cancel.html",
-        {"session": session, "form": form, "seats": _seats(session)},
+        {"session": session, "form": form, "seats": seat_counts(session)},
     )
 
 
-# --- the report and its photos ----------------------------------------------------
+# The report and its photos ----------------------------------------------------
 
 
 @never_cache
 @login_required
 def session_report(request, pk):
-    session = _session(pk)
+    session = session_or_404(pk)
     user = request.user
     require(can_edit_session(user, session))
     if session.status != Status.HELD:
@@ -412,7 +301,7 @@ def session_report(request, pk):
                     if action == "submit":
                         services.report_submit(session=session, by=user)
                 except ValidationError as error:
-                    messages.error(request, _error_text(error))
+                    messages.error(request, error_text(error))
                     return here
                 if action == "submit":
                     messages.success(
@@ -450,7 +339,7 @@ def session_report(request, pk):
             try:
                 services.photo_delete(photo=photo, by=user)
             except ValidationError as error:
-                messages.error(request, _error_text(error))
+                messages.error(request, error_text(error))
             else:
                 messages.success(request, _("The photo has been deleted."))
             return here
@@ -467,7 +356,7 @@ def session_report(request, pk):
             "photos": session_photos,
             "photos_left": max(photos.MAX_PHOTOS - len(session_photos), 0),
             "max_photos": photos.MAX_PHOTOS,
-            "report_html": _report_html(session),
+            "report_html": report_html(session),
         },
     )
 
@@ -491,247 +380,6 @@ def session_photo(request, pk, photo_pk):
     return response
 
 
-# --- review and observation ---------------------------------------------------------
-
-
-@never_cache
-@login_required
-def session_review(request, pk):
-    session = _session(pk)
-    user = request.user
-    require(_can_review(user, session))
-    form = ReviewForm(_posted(request))
-    if request.method == "POST":
-        if session.status != Status.REPORTED:
-            messages.error(request, _("This report is not waiting for a review."))
-            return redirect("trainers:session_detail", pk=session.pk)
-        if form.is_valid():
-            try:
-                review = services.report_review(
-                    session=session,
-                    by=user,
-                    decision=form.cleaned_data["decision"],
-                    comment=form.cleaned_data["comment"],
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(
-                    request,
-                    _("The report is validated.")
-                    if review.decision == review.Decision.VALIDATED
-                    else _(
-                        "The report is sent back to the trainers with your comments."
-                    ),
-                )
-                return redirect("trainers:session_detail", pk=session.pk)
-    return render(
-        request,
-        "trainers/sessions/review.html",
-        {
-            "session": session,
-            "form": form,
-            "can_review": session.status == Status.REPORTED,
-            "report_html": _report_html(session),
-            "photos": list(session.photos.all()),
-            "seats": _seats(session),
-            "summary": summary(session),
-            "reviews": list(session.reviews.select_related("reviewer")),
-        },
-    )
-
-
-@never_cache
-@login_required
-def session_observe(request, pk):
-    session = _session(pk)
-    user = request.user
-    require(_can_observe(user, session))
-    if session.status not in HELD_OR_LATER:
-        messages.error(
-            request, _("Co-facilitators can be observed once the session is held.")
-        )
-        return redirect("trainers:session_detail", pk=session.pk)
-    initial = {}
-    chosen = parse_pk(request.GET.get("trainer", ""))
-    if request.method == "GET" and chosen is not None:
-        existing = session.observations.filter(trainer_id=chosen).first()
-        initial = {"trainer": chosen}
-        if existing:
-            initial.update(report=existing.report, satisfactory=existing.satisfactory)
-    form = ObservationForm(
-        _posted(request), session=session, observer=user, initial=initial
-    )
-    if request.method == "POST" and form.is_valid():
-        trainer = form.cleaned_data["trainer"]
-        try:
-            services.observation_record(
-                session=session,
-                trainer=trainer,
-                observer=user,
-                report=form.cleaned_data["report"],
-                satisfactory=form.cleaned_data["satisfactory"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request,
-                _("The observation of %(name)s is saved.") % {"name": trainer},
-            )
-            return redirect("trainers:session_detail", pk=session.pk)
-    return render(
-        request,
-        "trainers/sessions/observe.html",
-        {
-            "session": session,
-            "form": form,
-            "has_cofacilitators": form.fields["trainer"].queryset.exists(),
-            "observations": list(
-                session.observations.select_related("trainer", "observer")
-            ),
-        },
-    )
-
-
-# --- the public calendar --------------------------------------------------------------
-
-
-def session_upcoming(request):
-    filter_form = UpcomingFilterForm(request.GET or None)
-    upcoming = CascadeSession.objects.filter(
-        is_public=True,
-        status=Status.SCHEDULED,
-        end_date__gte=timezone.localdate(),
-    )
-    if filter_form.is_valid() and filter_form.cleaned_data.get("region"):
-        upcoming = upcoming.filter(region=filter_form.cleaned_data["region"])
-    upcoming = (
-        upcoming.select_related("course", "region", "place")
-        .prefetch_related("languages")
-        .annotate(
-            registered=Count(
-                "participants", filter=Q(participants__state=State.REGISTERED)
-            )
-        )
-        .annotate(seats_left=F("capacity") - F("registered"))
-        .order_by("start_date", "pk")
-    )
-    response = render(
-        request,
-        "trainers/sessions/upcoming.html",
-        {
-            "filter_form": filter_form,
-            "sessions": _paginate(request, upcoming, "page"),
-        },
-    )
-    return _public_cache(request, response)
-
-
-def _public_session(request, pk):
-    """A public session, or one the user trains or takes part in; else 404."""
-    session = _session(pk)
-    user = request.user
-    participation = None
-    if user.is_authenticated:
-        participation = session.participants.filter(user=user).first()
-    trainer = is_session_trainer(user, session)
-    if not (trainer or participation is not None):
-        if not session.is_public or session.status == Status.DRAFT:
-            raise Http404
-    return session, participation, trainer
-
-
-def _waiting_position(participant):
-    return (
-        Participant.objects.filter(
-            session=participant.session_id, state=State.WAITLISTED
-        )
-        .filter(
-            Q(registered_at__lt=participant.registered_at)
-            | Q(registered_at=participant.registered_at, pk__lt=participant.pk)
-        )
-        .count()
-        + 1
-    )
-
-
-def session_public(request, pk):
-    session, participation, trainer = _public_session(request, pk)
-    user = request.user
-    active = participation is not None and participation.state != State.CANCELLED
-    signup_open = session.status == Status.SCHEDULED and session.is_public
-    context = {
-        "session": session,
-        "seats": _seats(session),
-        "languages": list(session.languages.all()),
-        "participation": participation if active else None,
-        "position": (
-            _waiting_position(participation)
-            if active and participation.state == State.WAITLISTED
-            else None
-        ),
-        "is_trainer": trainer,
-        "signup_open": signup_open,
-        "can_register": user.is_authenticated
-        and signup_open
-        and not trainer
-        and not active,
-        "can_withdraw": active and session.status in EDITABLE,
-        "can_open_detail": user.is_authenticated
-        and can_see_participants(user, session),
-    }
-    if user.is_authenticated:
-        # Names of the trainers only for people who are logged in.
-        context["co_facilitators"] = list(session.co_facilitators.order_by("full_name"))
-    response = render(request, "trainers/sessions/public.html", context)
-    return _public_cache(request, response)
-
-
-@require_POST
-@login_required
-def session_register(request, pk):
-    session, _participation, trainer = _public_session(request, pk)
-    here = redirect("trainers:session_public", pk=session.pk)
-    if trainer:
-        messages.error(request, _("You are a trainer of this session."))
-        return here
-    try:
-        participant = services.participant_register(session=session, user=request.user)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-        return here
-    if participant.state == State.REGISTERED:
-        messages.success(request, _("You are registered for this session."))
-    else:
-        messages.success(
-            request,
-            _(
-                "The session is full: you are on the waiting list, position "
-                "%(position)s. You will receive an e-mail if a seat becomes free."
-            )
-            % {"position": _waiting_position(participant)},
-        )
-    return here
-
-
-@require_POST
-@login_required
-def session_withdraw(request, pk):
-    session, participation, _trainer = _public_session(request, pk)
-    here = redirect("trainers:session_public", pk=session.pk)
-    if participation is None or participation.state == State.CANCELLED:
-        messages.error(request, _("You are not registered for this session."))
-    elif session.status not in EDITABLE:
-        messages.error(
-            request, _("It is too late to withdraw from this session online.")
-        )
-    else:
-        services.participant_withdraw(participant=participation)
-        messages.success(request, _("Your registration has been withdrawn."))
-    return here
-
-
 urlpatterns = [
     path("sessions/", session_list, name="session_list"),
     path("sessions/new/", session_create, name="session_create"),
@@ -746,10 +394,4 @@ urlpatterns = [
         session_photo,
         name="session_photo",
     ),
-    path("sessions/<int:pk>/review/", session_review, name="session_review"),
-    path("sessions/<int:pk>/observe/", session_observe, name="session_observe"),
-    path("upcoming/", session_upcoming, name="session_upcoming"),
-    path("upcoming/<int:pk>/", session_public, name="session_public"),
-    path("upcoming/<int:pk>/register/", session_register, name="session_register"),
-    path("upcoming/<int:pk>/withdraw/", session_withdraw, name="session_withdraw"),
 ]
