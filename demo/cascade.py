@@ -72,6 +72,12 @@ def _profile(user, level, reason, certified_days_ago=None):
             to_level=level,
             reason=reason,
         )
+        # The level is set directly (the demo needs no certification path):
+        # announce it as certification would, so the credentials follow.
+        if certification.changes_credentials(LevelChange.Action.CERTIFIED, level):
+            certification.credentials_changed.send(
+                sender=TrainerProfile, profile_id=profile.pk
+            )
         profile.refresh_from_db()
     certification.sync_groups(profile)
     return profile

@@ -37,3 +37,19 @@ def test_demo_cascade_is_consistent_and_idempotent():
     counts = (CascadeSession.objects.count(), Participant.objects.count())
     assert "nothing was created" in seed()
     assert (CascadeSession.objects.count(), Participant.objects.count()) == counts
+
+
+def test_demo_trainers_hold_their_certificates(django_capture_on_commit_callbacks):
+    """The demo sets levels directly, and announces them as certification
+    would: the certificates follow (a certified and a master trainer)."""
+    from certificates.models import Credential
+
+    with django_capture_on_commit_callbacks(execute=True):
+        seed()
+    levels = Credential.objects.filter(kind=Credential.Kind.TRAINER).values_list(
+        "user__email", "extra__level"
+    )
+    assert sorted(levels) == [
+        ("formateur@kalanso.test", 30),
+        ("maitre-formateur@kalanso.test", 40),
+    ]
