@@ -17,19 +17,13 @@ from django.utils.translation import get_language
 from wagtail.models import Page, Site
 from wagtail.views import serve as wagtail_serve
 
-GENERATION_KEY = "kalanso:page-cache-generation"
-
-
-def page_cache_generation():
-    return cache.get_or_set(GENERATION_KEY, 1, timeout=None)
-
-
-def invalidate_page_cache():
-    """Make every cached page stale (called when content is published)."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 2, timeout=None)
+# The generation lives in its own module (page models read it while the apps
+# load, when this one cannot be imported yet); still importable from here.
+from kalanso.generation import (  # noqa: F401
+    GENERATION_KEY,
+    invalidate_page_cache,
+    page_cache_generation,
+)
 
 
 def _cacheable(request):

@@ -7,7 +7,7 @@ from django.dispatch import receiver
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished
 
-from kalanso.middleware import invalidate_page_cache
+from kalanso.generation import invalidate_page_cache
 
 from .models import SiteSettings
 

@@ -12,7 +12,7 @@ from django.utils.translation import get_language, get_language_info
 
 from wagtail.models import Page, Site
 
-from kalanso.middleware import page_cache_generation
+from kalanso.generation import page_cache_generation
 
 register = template.Library()
 
