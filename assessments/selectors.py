@@ -1,5 +1,7 @@
 """Read-side queries for quizzes and knowledge gain."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .models import Attempt, Quiz
@@ -11,6 +13,31 @@ def best_submitted_attempt(*, user, quiz: Quiz) -> Attempt | None:
         .order_by("-percent", "-submitted_at")
         .first()
     )
+
+
+@dataclass
+class QuizResults:
+    """A user's results at some quizzes: the best submitted attempt at each,
+    and the quizzes they passed (a submitted attempt passed)."""
+
+    best: dict[int, Attempt] = field(default_factory=dict)
+    passed: set[int] = field(default_factory=set)
+
+
+def quiz_results(*, user, quiz_ids: Iterable[int]) -> QuizResults:
+    """The user's :class:`QuizResults` for these quizzes, in one query (none
+    without quizzes)."""
+    results = QuizResults()
+    quiz_ids = [quiz_id for quiz_id in quiz_ids if quiz_id]
+    if not quiz_ids:
+        return results
+    for attempt in Attempt.objects.filter(
+        user=user, quiz_id__in=quiz_ids, state=Attempt.State.SUBMITTED
+    ).order_by("-percent", "-submitted_at"):
+        results.best.setdefault(attempt.quiz_id, attempt)
+        if attempt.passed:
+            results.passed.add(attempt.quiz_id)
+    return results
 
 
 def latest_attempts(*, user, quiz_ids) -> dict[int, Attempt]:

@@ -3,6 +3,7 @@ trainee goes, submit (score on the server). Every step is safe under double
 clicks, retries and two open tabs."""
 
 import random
+from collections.abc import Iterable
 from datetime import timedelta
 from decimal import Decimal
 
@@ -130,6 +131,22 @@ def attempt_start(*, quiz: Quiz, user, now=None, seed=None) -> Attempt:
         if attempt is None:
             raise
     return attempt
+
+
+def knowledge_checks_start(*, user, quizzes: Iterable[Quiz]) -> dict[int, Attempt]:
+    """Open an attempt at each knowledge check about to be shown as a form (the
+    lesson page asks for those never taken, unfinished, or to try again).
+    Idempotent, as :func:`attempt_start`. A check that cannot be started (closed,
+    no attempt left) or a quiz of another kind is skipped. By quiz id."""
+    started = {}
+    for quiz in quizzes:
+        if quiz.kind != Quiz.Kind.KNOWLEDGE_CHECK:
+            continue
+        try:
+            started[quiz.pk] = attempt_start(quiz=quiz, user=user)
+        except AttemptError:
+            pass
+    return started
 
 
 def is_overdue(attempt: Attempt, now=None) -> bool:
