@@ -9,11 +9,11 @@ a programme manager is never issued again automatically.
 
 Rules:
 
-- **Course completion**: the course's rule — every published lesson done and
-  the post-test passed when there is one (the same rule as
-  ``courses.services.course_completion_update``, read through
-  ``courses.selectors.course_progress``). Hours: the course's estimated
-  duration.
+- **Course completion**: the course is complete by the rule of
+  ``courses.completion``, and recorded as such (``Enrolment.completed_at``):
+  a completion not yet recorded is recorded first
+  (``courses.services.course_completion_update``), so no certificate exists
+  without the record. Hours: the course's estimated duration.
 - **Trainer certification**: certified (level 30) or master trainer (level
   40), active. The credential expires with the certification
   (``certified_until``); a renewal issues a new credential for the new period.
@@ -34,6 +34,9 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from courses import completion
+from courses.models import CoursePage, Enrolment
+from courses.services import course_completion_update
 from kalanso.accounts import audit
 
 from .models import Credential
@@ -110,8 +113,6 @@ def _ensure(award_key: str, fields: dict, *, again_after_automatic=False):
 
 
 def _course_titles(course_key, fallback_title: str) -> tuple[str, str]:
-    from courses.models import CoursePage
-
     titles = {}
     for page in CoursePage.objects.filter(translation_key=course_key).select_related(
         "locale"
@@ -130,23 +131,19 @@ def _person_name(user) -> str:
 # Course completion --------------------------------------------------------------
 
 
-def course_is_complete(enrolment) -> bool:
-    if enrolment.completed_at is not None:
-        return True
-    from courses.selectors import course_outline, course_progress
-
-    course = enrolment.course
-    progress = course_progress(
-        user=enrolment.user, course=course, outline=course_outline(course=course)
-    )
-    return progress.is_complete
+def course_is_complete(enrolment: Enrolment) -> bool:
+    """Complete and recorded: a completion the rule allows but nobody recorded
+    yet (e.g. the missing lessons' module was unpublished since) is recorded
+    now."""
+    if enrolment.completed_at is None:
+        course_completion_update(user=enrolment.user, course=enrolment.course)
+        enrolment.refresh_from_db(fields=["completed_at"])
+    return enrolment.completed_at is not None
 
 
 def course_credential_issue(*, user_id: int, course_key) -> Credential | None:
     """The user's certificate of completion of a course, if the course's rule
     is met (issued once)."""
-    from courses.models import Enrolment
-
     award_key = f"course:{course_key}:user:{user_id}"
     existing = (
         Credential.objects.filter(award_key=award_key).order_by("-edition").first()
@@ -182,17 +179,14 @@ def course_credential_issue(*, user_id: int, course_key) -> Credential | None:
 
 def course_credentials_after_attempt(*, user_id: int, quiz_id: int) -> list:
     """A passed post-test may complete the courses that use it."""
-    from courses.models import CoursePage, Enrolment
-
-    keys = CoursePage.objects.filter(
-        Q(post_test_id=quiz_id) | Q(parallel_forms=True, pre_test_id=quiz_id)
-    ).values("translation_key")
+    keys = dict.fromkeys(
+        course.translation_key
+        for course in completion.courses_completed_by_quiz(
+            quiz_id=quiz_id, user_id=user_id
+        )
+    )
     issued = []
-    for course_key in (
-        Enrolment.objects.filter(user_id=user_id, course_key__in=keys)
-        .values_list("course_key", flat=True)
-        .distinct()
-    ):
+    for course_key in keys:
         credential = course_credential_issue(user_id=user_id, course_key=course_key)
         if credential is not None:
             issued.append(credential)

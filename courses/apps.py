@@ -7,4 +7,6 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        # Signal receivers, and the views that build the pages' context
+        # (registered with kalanso.pages.page_view).
+        from . import signals, views  # noqa: F401

@@ -3,7 +3,13 @@ each trainee's enrolments, lesson progress and private reflections.
 
 Progress is keyed by the pages' ``translation_key`` so a trainee who switches
 between French and English keeps one record per course and per lesson.
+
+What the pages show beyond their fields is built in ``courses.views`` (see
+``kalanso.pages.page_view``): imports run one way, models ← selectors and
+completion ← services ← forms and views.
 """
+
+import html
 
 from django import forms
 from django.conf import settings
@@ -12,9 +18,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
+from django.utils.html import strip_tags
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -26,9 +34,10 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from kalanso.bilingual import BilingualNameMixin
-from kalanso.pages import CachedViewRestrictionsMixin
+from kalanso.generation import page_cache_generation
+from kalanso.pages import CachedViewRestrictionsMixin, PageViewMixin
 
-from .blocks import LessonBodyBlock
+from .blocks import PERSONAL_BLOCKS, LessonBodyBlock
 
 
 class Audience(BilingualNameMixin, models.Model):
@@ -83,7 +92,7 @@ class GlossaryTerm(TranslatableMixin, index.Indexed, models.Model):
         return self.term
 
 
-class CourseIndexPage(CachedViewRestrictionsMixin, Page):
+class CourseIndexPage(PageViewMixin, CachedViewRestrictionsMixin, Page):
     """The catalogue: every published course, with filters."""
 
     intro = RichTextField(_("introduction"), blank=True)
@@ -96,19 +105,8 @@ class CourseIndexPage(CachedViewRestrictionsMixin, Page):
     class Meta:
         verbose_name = _("course catalogue")
 
-    def get_context(self, request, *args, **kwargs):
-        from .forms import CatalogueFilterForm
-        from .selectors import catalogue_courses
 
-        context = super().get_context(request, *args, **kwargs)
-        form = CatalogueFilterForm(request.GET or None)
-        filters = form.cleaned_data if form.is_valid() else {}
-        context["filter_form"] = form
-        context["courses"] = catalogue_courses(locale=self.locale, **filters)
-        return context
-
-
-class CoursePage(CachedViewRestrictionsMixin, Page):
+class CoursePage(PageViewMixin, CachedViewRestrictionsMixin, Page):
     """A course: its outline, audiences and rules. Modules are its children."""
 
     class Level(models.TextChoices):
@@ -245,26 +243,6 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
                 }
             )
 
-    def test_ids_for(self, enrolment):
-        """(pre-test id, post-test id) for a trainee: with parallel forms, half
-        of the trainees take the two forms in reverse order."""
-        pre, post = self.pre_test_id, self.post_test_id
-        if self.parallel_forms and enrolment is not None and enrolment.reversed_forms:
-            pre, post = post, pre
-        return pre, post
-
-    def get_context(self, request, *args, **kwargs):
-        from .selectors import course_outline, course_progress
-
-        context = super().get_context(request, *args, **kwargs)
-        outline = course_outline(course=self)
-        context["outline"] = outline
-        if request.user.is_authenticated:
-            context["progress"] = course_progress(
-                user=request.user, course=self, outline=outline
-            )
-        return context
-
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)
         if request.user.is_authenticated:
@@ -292,7 +270,7 @@ class ModulePage(CachedViewRestrictionsMixin, Page):
         return HttpResponseRedirect(f"{course.url}#module-{self.pk}")
 
 
-class LessonPage(CachedViewRestrictionsMixin, Page):
+class LessonPage(PageViewMixin, CachedViewRestrictionsMixin, Page):
     """A lesson: text, media, case studies and exercises."""
 
     summary = models.TextField(_("summary"), blank=True, max_length=500)
@@ -323,8 +301,6 @@ class LessonPage(CachedViewRestrictionsMixin, Page):
     @cached_property
     def course(self):
         """The course this lesson belongs to (cached until the next publication)."""
-        from kalanso.middleware import page_cache_generation
-
         key = f"lesson-course:{self.pk}:{page_cache_generation()}"
         course = cache.get(key)
         if course is None:
@@ -359,19 +335,8 @@ class LessonPage(CachedViewRestrictionsMixin, Page):
             patch_cache_control(response, private=True)
         return response
 
-    def get_context(self, request, *args, **kwargs):
-        from .selectors import lesson_context
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(lesson_context(lesson=self, course=self.course, request=request))
-        return context
-
     def rendered_shared_blocks(self):
         """HTML of the blocks that are the same for every reader, cached per revision."""
-        from django.template.loader import render_to_string
-
-        from .blocks import PERSONAL_BLOCKS
-
         published = self.last_published_at.timestamp() if self.last_published_at else 0
         key = f"lesson-body:{self.pk}:{self.latest_revision_id}:{published}:{get_language()}"
         parts = cache.get(key)
@@ -388,7 +353,7 @@ class LessonPage(CachedViewRestrictionsMixin, Page):
         return parts
 
 
-class ResourceIndexPage(CachedViewRestrictionsMixin, Page):
+class ResourceIndexPage(PageViewMixin, CachedViewRestrictionsMixin, Page):
     """The resource library: publications, local conflict analyses, tools."""
 
     intro = RichTextField(_("introduction"), blank=True)
@@ -400,17 +365,6 @@ class ResourceIndexPage(CachedViewRestrictionsMixin, Page):
 
     class Meta:
         verbose_name = _("resource library")
-
-    def get_context(self, request, *args, **kwargs):
-        from .forms import ResourceFilterForm
-        from .selectors import library_resources
-
-        context = super().get_context(request, *args, **kwargs)
-        form = ResourceFilterForm(request.GET or None)
-        filters = form.cleaned_data if form.is_valid() else {}
-        context["filter_form"] = form
-        context["resources"] = library_resources(index_page=self, **filters)
-        return context
 
 
 class ResourcePage(CachedViewRestrictionsMixin, Page):
@@ -552,8 +506,4 @@ class ReflectionAnswer(models.Model):
     @property
     def plain_text(self):
         """The answer as the author typed it, for editing in a plain text area."""
-        import html
-
-        from django.utils.html import strip_tags
-
         return html.unescape(strip_tags(self.text))

@@ -1,5 +1,6 @@
 """Read-side queries for courses. Every function runs a fixed number of queries,
-whatever the size of the course."""
+whatever the size of the course, and none writes (the views call the services
+for that). Whether a course is complete is decided by ``courses.completion``."""
 
 from dataclasses import dataclass, field
 from uuid import UUID
@@ -11,14 +12,23 @@ from django.utils.translation import get_language
 
 from wagtail.models import Locale
 
-from kalanso.middleware import page_cache_generation
+from assessments.models import Attempt, AttemptQuestion, Quiz
+from assessments.selectors import knowledge_gain, quiz_results
+from kalanso.generation import page_cache_generation
 
+from .completion import (
+    CourseCompletion,
+    completion_of,
+    required_lessons,
+    trainee_test_ids,
+)
 from .models import (
     CoursePage,
     Enrolment,
     LessonPage,
     LessonProgress,
     ModulePage,
+    ReflectionAnswer,
     ResourcePage,
 )
 
@@ -59,7 +69,8 @@ class Outline:
 
 def course_outline(*, course: CoursePage, request=None) -> Outline:
     """Modules and lessons of a course in order: two queries, then cached until
-    the next publication."""
+    the next publication. Its lessons are the ones the completion rule
+    requires (``courses.completion.required_lessons``)."""
     key = f"course-outline:{course.pk}:{page_cache_generation()}:{get_language()}"
     outline = cache.get(key)
     if outline is not None:
@@ -80,8 +91,7 @@ def course_outline(*, course: CoursePage, request=None) -> Outline:
         by_path[module.path] = item
     lessons = []
     queryset = (
-        LessonPage.objects.live()
-        .descendant_of(course)
+        required_lessons(course)
         .order_by("path")
         .select_related("locale")
         .only(
@@ -97,7 +107,7 @@ def course_outline(*, course: CoursePage, request=None) -> Outline:
     )
     for lesson in queryset:
         module = by_path.get(lesson.path[: -lesson.steplen])
-        if module is None:  # a lesson under an unpublished module
+        if module is None:  # its module was unpublished between the two queries
             continue
         item = OutlineLesson(
             id=lesson.pk,
@@ -117,24 +127,25 @@ def course_outline(*, course: CoursePage, request=None) -> Outline:
 
 @dataclass
 class CourseProgress:
+    """A trainee's progress in a course, for its pages. Completion questions
+    go to ``completion`` (``courses.completion``); without the tests loaded
+    (``with_tests=False``), it knows the lessons only."""
+
     enrolment: Enrolment | None
     completed_keys: set
     outline: Outline
-    pre_test: object = None  # assessments.Quiz
-    post_test: object = None
-    pre_attempt: object = None  # best submitted assessments.Attempt
-    post_attempt: object = None
+    completion: CourseCompletion
+    pre_test: Quiz | None = None
+    post_test: Quiz | None = None
+    pre_attempt: Attempt | None = None  # best submitted attempt
+    post_attempt: Attempt | None = None
 
     @property
     def post_test_passed(self):
-        return self.post_test is None or bool(
-            self.post_attempt and self.post_attempt.passed
-        )
+        return self.completion.post_test_passed
 
     @property
     def gain(self):
-        from assessments.selectors import knowledge_gain
-
         return knowledge_gain(pre=self.pre_attempt, post=self.post_attempt)
 
     @property
@@ -143,29 +154,24 @@ class CourseProgress:
 
     @property
     def total(self):
-        return len(self.outline.lessons)
+        return self.completion.total
 
     @property
     def done(self):
-        return sum(
-            1 for lesson in self.outline.lessons if lesson.key in self.completed_keys
-        )
+        return self.completion.done
 
     @property
     def percent(self):
-        return round(100 * self.done / self.total) if self.total else 0
+        return self.completion.percent
 
     @property
     def missing_lessons(self):
-        return [
-            lesson
-            for lesson in self.outline.lessons
-            if lesson.key not in self.completed_keys
-        ]
+        missing = set(self.completion.missing_keys)
+        return [lesson for lesson in self.outline.lessons if lesson.key in missing]
 
     @property
     def is_complete(self):
-        return self.total > 0 and not self.missing_lessons and self.post_test_passed
+        return self.completion.is_complete
 
     @property
     def resume_lesson(self):
@@ -202,27 +208,33 @@ def course_progress(
     )
     completed = set(
         LessonProgress.objects.filter(
-            user=user, course_key=course.translation_key
+            user=user, lesson_key__in=outline.lesson_keys
         ).values_list("lesson_key", flat=True)
     )
-    progress = CourseProgress(
-        enrolment=enrolment, completed_keys=completed, outline=outline
+    pre_id, post_id = (
+        trainee_test_ids(course, enrolment) if with_tests else (None, None)
     )
-    pre_id, post_id = course.test_ids_for(enrolment) if with_tests else (None, None)
-    if pre_id or post_id:
-        from assessments.models import Quiz
-
-        quizzes = Quiz.objects.in_bulk([i for i in (pre_id, post_id) if i])
-        progress.pre_test, progress.post_test = (
-            quizzes.get(pre_id),
-            quizzes.get(post_id),
-        )
-        best = best_attempts(user=user, quiz_ids=quizzes)
-        progress.pre_attempt, progress.post_attempt = (
-            best.get(pre_id),
-            best.get(post_id),
-        )
-    return progress
+    quizzes, results = {}, None  # None: the tests were not looked up
+    if with_tests:
+        if pre_id or post_id:
+            quizzes = Quiz.objects.in_bulk([i for i in (pre_id, post_id) if i])
+        results = quiz_results(user=user, quiz_ids=quizzes)
+    return CourseProgress(
+        enrolment=enrolment,
+        completed_keys=completed,
+        outline=outline,
+        completion=completion_of(
+            required_keys=outline.lesson_keys,
+            done_keys=completed,
+            post_test_id=post_id,
+            passed_quiz_ids=results.passed if results else None,
+            completed_at=enrolment.completed_at if enrolment else None,
+        ),
+        pre_test=quizzes.get(pre_id),
+        post_test=quizzes.get(post_id),
+        pre_attempt=results.best.get(pre_id) if results else None,
+        post_attempt=results.best.get(post_id) if results else None,
+    )
 
 
 def featured_courses(*, locale, limit=6):
@@ -275,35 +287,39 @@ def library_resources(*, index_page, region=None, theme=None, q=""):
 class LearningRow:
     enrolment: Enrolment
     course: CoursePage
-    total: int
-    done: int
+    completion: CourseCompletion
     resume_url: str | None
-    has_post_test: bool = False
-    pre_attempt: object = None  # best submitted assessments.Attempt
-    post_attempt: object = None
+    pre_attempt: Attempt | None = None  # best submitted attempt
+    post_attempt: Attempt | None = None
+
+    @property
+    def total(self):
+        return self.completion.total
+
+    @property
+    def done(self):
+        return self.completion.done
 
     @property
     def percent(self):
-        return round(100 * self.done / self.total) if self.total else 0
+        return self.completion.percent
+
+    @property
+    def has_post_test(self):
+        return self.completion.post_test_id is not None
 
     @property
     def is_complete(self):
-        """The course's rule: every lesson, and the post-test passed if there is one."""
-        post_passed = not self.has_post_test or bool(
-            self.post_attempt and self.post_attempt.passed
-        )
-        return self.total > 0 and self.done >= self.total and post_passed
+        return self.completion.is_complete
 
     @property
     def gain(self):
-        from assessments.selectors import knowledge_gain
-
         return knowledge_gain(pre=self.pre_attempt, post=self.post_attempt)
 
 
 def my_learning(*, user, request=None) -> list[LearningRow]:
     """Enrolled courses, in the reader's language where a version exists, with
-    progress: four queries whatever the number of courses."""
+    progress: at most five queries whatever the number of courses."""
     enrolments = list(
         Enrolment.objects.filter(user=user)
         .select_related("course", "course__locale", "last_lesson")
@@ -319,14 +335,10 @@ def my_learning(*, user, request=None) -> list[LearningRow]:
         .select_related("locale")
     }
     courses = {e.course_key: local.get(e.course_key, e.course) for e in enrolments}
-    paths = Q()
-    for course in courses.values():
-        paths |= Q(path__startswith=course.path, depth=course.depth + 2)
     lessons_by_course = {}
     path_to_key = {course.path: key for key, course in courses.items()}
     for lesson in (
-        LessonPage.objects.live()
-        .filter(paths)
+        required_lessons(*courses.values())
         .select_related("locale")
         .order_by("path")
         .only(
@@ -340,20 +352,24 @@ def my_learning(*, user, request=None) -> list[LearningRow]:
     ):
         course_path = lesson.path[: -2 * lesson.steplen]
         lessons_by_course.setdefault(path_to_key[course_path], []).append(lesson)
-    done = {}
-    for course_key, lesson_key in LessonProgress.objects.filter(
-        user=user, course_key__in=keys
-    ).values_list("course_key", "lesson_key"):
-        done.setdefault(course_key, set()).add(lesson_key)
-    tests = {e.pk: courses[e.course_key].test_ids_for(e) for e in enrolments}
-    best = best_attempts(
-        user=user, quiz_ids={i for pair in tests.values() for i in pair if i}
+    finished = set(
+        LessonProgress.objects.filter(
+            user=user,
+            lesson_key__in=[
+                lesson.translation_key
+                for lessons in lessons_by_course.values()
+                for lesson in lessons
+            ],
+        ).values_list("lesson_key", flat=True)
+    )
+    tests = {e.pk: trainee_test_ids(courses[e.course_key], e) for e in enrolments}
+    results = quiz_results(
+        user=user, quiz_ids={i for pair in tests.values() for i in pair}
     )
     rows = []
     for enrolment in enrolments:
         pre_id, post_id = tests[enrolment.pk]
         lessons = lessons_by_course.get(enrolment.course_key, [])
-        finished = done.get(enrolment.course_key, set())
         last_key = (
             enrolment.last_lesson.translation_key if enrolment.last_lesson else None
         )
@@ -369,37 +385,24 @@ def my_learning(*, user, request=None) -> list[LearningRow]:
             LearningRow(
                 enrolment=enrolment,
                 course=courses[enrolment.course_key],
-                total=len(lessons),
-                done=sum(1 for x in lessons if x.translation_key in finished),
+                completion=completion_of(
+                    required_keys=[x.translation_key for x in lessons],
+                    done_keys=finished,
+                    post_test_id=post_id,
+                    passed_quiz_ids=results.passed,
+                    completed_at=enrolment.completed_at,
+                ),
                 resume_url=resume.get_url(request) if resume else None,
-                has_post_test=post_id is not None,
-                pre_attempt=best.get(pre_id),
-                post_attempt=best.get(post_id),
+                pre_attempt=results.best.get(pre_id),
+                post_attempt=results.best.get(post_id),
             )
         )
     return rows
 
 
-def best_attempts(*, user, quiz_ids) -> dict:
-    """The best submitted attempt of the user for each quiz, in one query."""
-    from assessments.models import Attempt
-
-    best = {}
-    if quiz_ids:
-        for attempt in Attempt.objects.filter(
-            user=user, quiz_id__in=list(quiz_ids), state=Attempt.State.SUBMITTED
-        ).order_by("-percent", "-submitted_at"):
-            best.setdefault(attempt.quiz_id, attempt)
-    return best
-
-
-def lesson_context(*, lesson: LessonPage, course: CoursePage, request) -> dict:
-    """Everything the lesson template needs, in a fixed number of queries."""
-    from .blocks import SortingAnswerForm
-    from .forms import ReflectionForm
-    from .models import ReflectionAnswer
-    from .services import lesson_viewed
-
+def lesson_navigation(*, lesson: LessonPage, course: CoursePage, request) -> dict:
+    """The lesson's place in its course: the outline, its module, the
+    previous and next lessons (the outline's cache, else two queries)."""
     outline = course_outline(course=course, request=request)
     position = next(
         (i for i, x in enumerate(outline.lessons) if x.id == lesson.pk), None
@@ -408,7 +411,7 @@ def lesson_context(*, lesson: LessonPage, course: CoursePage, request) -> dict:
     module = next(
         (m for m in outline.modules if current and m.id == current.module_id), None
     )
-    context = {
+    return {
         "course": course,
         "outline": outline,
         "module": module,
@@ -420,106 +423,35 @@ def lesson_context(*, lesson: LessonPage, course: CoursePage, request) -> dict:
             else None
         ),
     }
-    user = request.user
-    reflections = {}
-    if user.is_authenticated:
-        progress = course_progress(
-            user=user, course=course, outline=outline, with_tests=False
+
+
+def lesson_reflections(*, user, lesson: LessonPage) -> dict[str, ReflectionAnswer]:
+    """The user's private answers to the lesson's reflection prompts, by block id."""
+    return {
+        r.block_id: r
+        for r in ReflectionAnswer.objects.filter(
+            user=user, lesson_key=lesson.translation_key
         )
-        context["progress"] = progress
-        context["lesson_done"] = lesson.translation_key in progress.completed_keys
-        if progress.enrolled:
-            lesson_viewed(
-                user=user, lesson=lesson, course=course, enrolment=progress.enrolment
-            )
-        reflections = {
-            r.block_id: r
-            for r in ReflectionAnswer.objects.filter(
-                user=user, lesson_key=lesson.translation_key
-            )
-        }
-
-    # Shared blocks come from the cache; personal blocks are rendered per reader.
-    shared = lesson.rendered_shared_blocks()
-    checks = knowledge_checks(lesson=lesson, shared=shared, request=request)
-    parts = []
-    for index, html in enumerate(shared):
-        if html is not None:
-            parts.append({"html": html})
-            continue
-        block = lesson.body[index]
-        part = {"block": block, "type": block.block_type}
-        if block.block_type == "sorting_exercise":
-            prefix = f"ex-{block.id}"
-            submitted = request.GET.get("exercise") == block.id
-            form = SortingAnswerForm(
-                request.GET if submitted else None,
-                block_value=block.value,
-                prefix=prefix,
-            )
-            part.update(form=form, submitted=submitted)
-        elif block.block_type == "knowledge_check":
-            part.update(checks.get(block.id, {}))
-        elif block.block_type == "reflection":
-            answer = reflections.get(block.id)
-            part.update(
-                answer=answer,
-                form=ReflectionForm(
-                    initial={"text": answer.plain_text if answer else ""}
-                ),
-            )
-        parts.append(part)
-    context["body_parts"] = parts
-    return context
+    }
 
 
-def knowledge_checks(*, lesson: LessonPage, shared, request) -> dict:
-    """For each knowledge-check block: the open attempt's form, or the last
-    result with its feedback. Three queries whatever the number of checks."""
-    from assessments.forms import AttemptForm
-    from assessments.models import AttemptQuestion, Quiz
-    from assessments.review import review_rows
-    from assessments.selectors import latest_attempts
-    from assessments.services import AttemptError, attempt_start
-
+def knowledge_check_blocks(*, lesson: LessonPage, shared: list) -> list:
+    """The lesson's knowledge-check blocks that name a quiz (no query: the
+    quizzes come with the body). ``shared``: the lesson's
+    ``rendered_shared_blocks()``, None where a block is personal."""
     blocks = [
         lesson.body[index]
         for index, html in enumerate(shared)
         if html is None and lesson.body.raw_data[index]["type"] == "knowledge_check"
     ]
-    blocks = [b for b in blocks if b.value.get("quiz") is not None]
-    if not blocks:
-        return {}
-    user = request.user
-    if not user.is_authenticated:
-        return {b.id: {"quiz": b.value["quiz"]} for b in blocks}
-    quizzes = {b.value["quiz"].pk: b.value["quiz"] for b in blocks}
-    latest = latest_attempts(user=user, quiz_ids=quizzes)
-    retry = request.GET.get("retry")
-    for block in blocks:
-        quiz = quizzes[block.value["quiz"].pk]
-        attempt = latest.get(quiz.pk)
-        wants_form = attempt is None or (not attempt.is_submitted) or retry == block.id
-        if wants_form and quiz.kind == Quiz.Kind.KNOWLEDGE_CHECK:
-            try:
-                latest[quiz.pk] = attempt_start(quiz=quiz, user=user)
-            except AttemptError:
-                pass
+    return [b for b in blocks if b.value.get("quiz") is not None]
+
+
+def attempt_questions(attempts) -> dict[int, list[AttemptQuestion]]:
+    """The questions of these attempts, by attempt id, in order (one query)."""
     rows = {}
     for row in AttemptQuestion.objects.filter(
-        attempt__in=[a.pk for a in latest.values()]
+        attempt__in=[a.pk for a in attempts]
     ).order_by("position"):
         rows.setdefault(row.attempt_id, []).append(row)
-    result = {}
-    for block in blocks:
-        quiz = quizzes[block.value["quiz"].pk]
-        attempt = latest.get(quiz.pk)
-        info = {"quiz": quiz, "attempt": attempt}
-        attempt_rows = rows.get(attempt.pk, []) if attempt else []
-        if attempt and attempt.is_submitted:
-            info["review"] = review_rows(attempt, show_feedback=True, rows=attempt_rows)
-        elif attempt:
-            form = AttemptForm(rows=attempt_rows)
-            info["questions"] = [(row, form.fields_for(row)) for row in attempt_rows]
-        result[block.id] = info
-    return result
+    return rows

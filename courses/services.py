@@ -1,5 +1,8 @@
 """Write-side operations on learning records. Safe under double submits: the
-unique constraints decide, and a lost race is treated as success."""
+unique constraints decide, and a lost race is treated as success.
+
+Whether a course is complete is decided by ``courses.completion``; this module
+only records it (:func:`course_completion_update`)."""
 
 from datetime import timedelta
 
@@ -8,6 +11,7 @@ from django.utils import timezone
 
 from kalanso.sanitize import clean_html
 
+from .completion import course_completion, courses_completed_by_quiz
 from .models import CoursePage, Enrolment, LessonPage, LessonProgress, ReflectionAnswer
 
 LAST_ACCESS_RESOLUTION = timedelta(minutes=10)
@@ -66,50 +70,47 @@ def lesson_viewed(
 
 
 def lesson_complete(*, user, lesson: LessonPage, course: CoursePage) -> bool:
-    """Mark a lesson complete (idempotent). Returns True when this completed the course."""
-    enrolment = enrolment_create(user=user, course=course)
-    _get_or_create(
-        LessonProgress,
-        lookup={"user": user, "lesson_key": lesson.translation_key},
-        defaults={"lesson": lesson, "course_key": course.translation_key},
-    )
-    Enrolment.objects.filter(pk=enrolment.pk).update(
-        last_lesson=lesson, last_accessed_at=timezone.now()
-    )
-    return course_completion_update(user=user, course=course)
+    """Mark a lesson complete (idempotent). Returns True when this completed the course.
+
+    One transaction: what runs after the commit of the new progress row (the
+    certificate task) finds the completion it brings already recorded."""
+    with transaction.atomic():
+        enrolment = enrolment_create(user=user, course=course)
+        _get_or_create(
+            LessonProgress,
+            lookup={"user": user, "lesson_key": lesson.translation_key},
+            defaults={"lesson": lesson, "course_key": course.translation_key},
+        )
+        Enrolment.objects.filter(pk=enrolment.pk).update(
+            last_lesson=lesson, last_accessed_at=timezone.now()
+        )
+        return course_completion_update(user=user, course=course)
 
 
 def course_completion_update(*, user, course: CoursePage) -> bool:
-    """Record completion when every published lesson is complete and the
-    post-test (if any) is passed. True if newly completed."""
-    lesson_keys = set(
-        LessonPage.objects.live()
-        .descendant_of(course)
-        .values_list("translation_key", flat=True)
-    )
-    if not lesson_keys:
-        return False
-    done = set(
-        LessonProgress.objects.filter(
-            user=user, lesson_key__in=lesson_keys
-        ).values_list("lesson_key", flat=True)
-    )
-    if done != lesson_keys:
-        return False
+    """Record the completion (``Enrolment.completed_at``) when the rule of
+    ``courses.completion`` is met. True if newly recorded."""
     enrolment = Enrolment.objects.filter(
         user=user, course_key=course.translation_key
     ).first()
-    _pre, post_id = course.test_ids_for(enrolment)
-    if post_id:
-        from assessments.models import Attempt
-
-        if not Attempt.objects.filter(user=user, quiz_id=post_id, passed=True).exists():
-            return False
-    with transaction.atomic():
-        updated = Enrolment.objects.filter(
-            user=user, course_key=course.translation_key, completed_at__isnull=True
-        ).update(completed_at=timezone.now())
+    if enrolment is None or enrolment.completed_at is not None:
+        return False
+    if not course_completion(user=user, course=course, enrolment=enrolment).rule_met:
+        return False
+    updated = Enrolment.objects.filter(
+        pk=enrolment.pk, completed_at__isnull=True
+    ).update(completed_at=timezone.now())
     return bool(updated)
+
+
+def course_completions_after_attempt(*, user, quiz_id: int) -> list[CoursePage]:
+    """A passed quiz may be the post-test that completes courses: record those
+    completions. Returns the courses newly completed."""
+    return [
+        course
+        for course in courses_completed_by_quiz(quiz_id=quiz_id, user_id=user.pk)
+        if course_completion_update(user=user, course=course)
+    ]
 
 
 def reflection_save(

@@ -1,3 +1,8 @@
+"""Courses' views: the pages Wagtail serves (their context, registered with
+``kalanso.pages.page_view``) and the learning actions (enrol, complete a
+lesson, save a note). Views read through the selectors and write through the
+services; the models import none of them."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -9,10 +14,164 @@ from django.views.decorators.http import require_POST
 
 from wagtail.models import Locale
 
-from .forms import ReflectionForm
-from .models import CourseIndexPage, CoursePage, LessonPage
+from assessments.forms import AttemptForm
+from assessments.review import review_rows
+from assessments.selectors import latest_attempts
+from assessments.services import knowledge_checks_start
+from kalanso.pages import page_view
+
+from .blocks import SortingAnswerForm
+from .forms import CatalogueFilterForm, ReflectionForm, ResourceFilterForm
+from .models import (
+    CourseIndexPage,
+    CoursePage,
+    LessonPage,
+    ResourceIndexPage,
+)
+from .selectors import (
+    attempt_questions,
+    catalogue_courses,
+    course_outline,
+    course_progress,
+    knowledge_check_blocks,
+    lesson_navigation,
+    lesson_reflections,
+    library_resources,
+)
 from .selectors import my_learning as my_learning_rows
-from .services import enrolment_create, lesson_complete, reflection_save
+from .services import (
+    enrolment_create,
+    lesson_complete,
+    lesson_viewed,
+    reflection_save,
+)
+
+# Pages ----------------------------------------------------------------------------
+
+
+@page_view(CourseIndexPage)
+def catalogue_page(page: CourseIndexPage, request) -> dict:
+    form = CatalogueFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    return {
+        "filter_form": form,
+        "courses": catalogue_courses(locale=page.locale, **filters),
+    }
+
+
+@page_view(ResourceIndexPage)
+def resource_library_page(page: ResourceIndexPage, request) -> dict:
+    form = ResourceFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    return {
+        "filter_form": form,
+        "resources": library_resources(index_page=page, **filters),
+    }
+
+
+@page_view(CoursePage)
+def course_page(page: CoursePage, request) -> dict:
+    outline = course_outline(course=page)
+    context = {"outline": outline}
+    if request.user.is_authenticated:
+        context["progress"] = course_progress(
+            user=request.user, course=page, outline=outline
+        )
+    return context
+
+
+@page_view(LessonPage)
+def lesson_page(page: LessonPage, request) -> dict:
+    """Everything the lesson template needs, in a fixed number of queries.
+    Opening a lesson writes: where the trainee is (``lesson_viewed``), and an
+    attempt for each knowledge check shown as a form."""
+    course = page.course
+    context = lesson_navigation(lesson=page, course=course, request=request)
+    user = request.user
+    reflections = {}
+    if user.is_authenticated:
+        progress = course_progress(
+            user=user, course=course, outline=context["outline"], with_tests=False
+        )
+        context["progress"] = progress
+        context["lesson_done"] = page.translation_key in progress.completed_keys
+        if progress.enrolled:
+            lesson_viewed(
+                user=user, lesson=page, course=course, enrolment=progress.enrolment
+            )
+        reflections = lesson_reflections(user=user, lesson=page)
+
+    # Shared blocks come from the cache; personal blocks are rendered per reader.
+    shared = page.rendered_shared_blocks()
+    checks = _knowledge_checks(lesson=page, shared=shared, request=request)
+    parts = []
+    for index, html in enumerate(shared):
+        if html is not None:
+            parts.append({"html": html})
+            continue
+        block = page.body[index]
+        part = {"block": block, "type": block.block_type}
+        if block.block_type == "sorting_exercise":
+            prefix = f"ex-{block.id}"
+            submitted = request.GET.get("exercise") == block.id
+            form = SortingAnswerForm(
+                request.GET if submitted else None,
+                block_value=block.value,
+                prefix=prefix,
+            )
+            part.update(form=form, submitted=submitted)
+        elif block.block_type == "knowledge_check":
+            part.update(checks.get(block.id, {}))
+        elif block.block_type == "reflection":
+            answer = reflections.get(block.id)
+            part.update(
+                answer=answer,
+                form=ReflectionForm(
+                    initial={"text": answer.plain_text if answer else ""}
+                ),
+            )
+        parts.append(part)
+    context["body_parts"] = parts
+    return context
+
+
+def _knowledge_checks(*, lesson: LessonPage, shared, request) -> dict:
+    """For each knowledge-check block: the open attempt's form, or the last
+    result with its feedback. Two queries whatever the number of checks, plus
+    the attempts started."""
+    blocks = knowledge_check_blocks(lesson=lesson, shared=shared)
+    if not blocks:
+        return {}
+    user = request.user
+    if not user.is_authenticated:
+        return {b.id: {"quiz": b.value["quiz"]} for b in blocks}
+    quizzes = {b.value["quiz"].pk: b.value["quiz"] for b in blocks}
+    latest = latest_attempts(user=user, quiz_ids=quizzes)
+    retry = request.GET.get("retry")
+    to_start = {}
+    for block in blocks:
+        quiz = quizzes[block.value["quiz"].pk]
+        attempt = latest.get(quiz.pk)
+        if attempt is None or not attempt.is_submitted or retry == block.id:
+            to_start[quiz.pk] = quiz
+    latest.update(knowledge_checks_start(user=user, quizzes=to_start.values()))
+    rows = attempt_questions(latest.values())
+    result = {}
+    for block in blocks:
+        quiz = quizzes[block.value["quiz"].pk]
+        attempt = latest.get(quiz.pk)
+        info = {"quiz": quiz, "attempt": attempt}
+        attempt_rows = rows.get(attempt.pk, []) if attempt else []
+        if attempt and attempt.is_submitted:
+            info["review"] = review_rows(attempt, show_feedback=True, rows=attempt_rows)
+        elif attempt:
+            form = AttemptForm(rows=attempt_rows)
+            info["questions"] = [(row, form.fields_for(row)) for row in attempt_rows]
+        result[block.id] = info
+    return result
+
+
+# Learning actions --------------------------------------------------------------------
 
 
 def _live_page(model, pk):
@@ -60,8 +219,6 @@ def enrol(request, course_id):
 
 @login_required
 def continue_course(request, course_id):
-    from .selectors import course_outline, course_progress
-
     course = _live_page(CoursePage, course_id)
     outline = course_outline(course=course, request=request)
     progress = course_progress(user=request.user, course=course, outline=outline)

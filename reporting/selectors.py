@@ -5,8 +5,8 @@ and returns plain Python values (no model instances).
 
 Definitions (also on the dashboard):
 
-* **Trained online**: course completions (``Enrolment.completed_at``) in the
-  period; a person who completes two courses counts twice. Region,
+* **Trained online**: recorded course completions (``Enrolment.completed_at``,
+  see ``courses.completion``) in the period; a person who completes two courses counts twice. Region,
   organisation type and sex come from the person's account.
 * **Trained in cascade sessions**: registered participants (not waitlisted or
   cancelled) of sessions that took place (held, reported or validated), dated
@@ -19,7 +19,8 @@ Definitions (also on the dashboard):
 * **Knowledge gain**: post-test minus pre-test, in percentage points. Cascade:
   the paper scores of participants who have both. Online: the best submitted
   attempt at the course's pre-test and post-test (the forms swapped for
-  trainees who take them in reverse order), for enrolments in the period.
+  trainees who take them in reverse order: ``courses.completion``), for
+  enrolments in the period.
 """
 
 from __future__ import annotations
@@ -31,17 +32,16 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import (
     Avg,
-    Case,
     Count,
     F,
     Q,
     Sum,
-    When,
 )
 from django.db.models.functions import TruncMonth
 from django.utils.translation import get_language, gettext
 
 from assessments.models import Attempt
+from courses import completion
 from courses.models import CoursePage, Enrolment
 from kalanso.accounts.models import Region
 from trainers import certification, lineage
@@ -101,7 +101,7 @@ def _enrolments(f: Filters):
 
 def completions(f: Filters):
     """Course completions in the period (by completion date)."""
-    qs = _enrolments(f).filter(completed_at__isnull=False)
+    qs = completion.completed_enrolments(_enrolments(f))
     if f.start:
         qs = qs.filter(completed_at__date__gte=f.start)
     if f.end:
@@ -325,19 +325,13 @@ def online_gain(f: Filters) -> dict:
     """One query: the best submitted attempt per (person, quiz) grouped once,
     joined to the enrolments' pre-test and post-test (hash joins, no
     correlated subquery per enrolment)."""
-    swapped = Q(course__parallel_forms=True, reversed_forms=True)
-    pre_quiz = Case(
-        When(swapped, then=F("course__post_test_id")),
-        default=F("course__pre_test_id"),
-    )
-    post_quiz = Case(
-        When(swapped, then=F("course__pre_test_id")),
-        default=F("course__post_test_id"),
-    )
     enrolled_sql, enrolled_params = (
         enrolments(f)
         .filter(course__pre_test_id__isnull=False, course__post_test_id__isnull=False)
-        .annotate(pre_quiz=pre_quiz, post_quiz=post_quiz)
+        .annotate(
+            pre_quiz=completion.pre_test_id_sql(),
+            post_quiz=completion.post_test_id_sql(),
+        )
         .values_list("user_id", "pre_quiz", "post_quiz")
         .order_by()
         .query.sql_with_params()
@@ -427,7 +421,7 @@ def course_completion(f: Filters, *, public_only: bool = False) -> list[dict]:
         .values_list("course_key")
         .annotate(
             enrolled=Count("pk"),
-            completed=Count("pk", filter=Q(completed_at__isnull=False)),
+            completed=Count("pk", filter=completion.COMPLETED),
         )
         .order_by()
     )

@@ -12,7 +12,8 @@ import pytest
 from certificates import issuance
 from certificates.models import Credential
 from courses.factories import course_with_lessons, user_with_role
-from courses.models import LessonPage
+from courses.models import Enrolment, LessonPage
+from courses.services import lesson_complete
 
 from .conftest import complete_course
 
@@ -69,3 +70,16 @@ def test_parallel_issuance_gives_one_certificate():
     assert errors == []
     assert Credential.objects.filter(user=user).count() == 1
     assert set(results) == {Credential.objects.get(user=user).pk}
+
+
+def test_the_last_lesson_reports_the_completion_before_the_certificate_task():
+    """The certificate task that follows the last progress row (at the commit)
+    finds the completion already recorded, and the request still tells the
+    trainee they just completed the course."""
+    course = course_with_lessons(lessons=2)
+    first, last = LessonPage.objects.live().descendant_of(course).order_by("path")
+    user = user_with_role("last@example.org", "Trainee")
+    assert lesson_complete(user=user, lesson=first, course=course) is False
+    assert lesson_complete(user=user, lesson=last, course=course) is True
+    assert Enrolment.objects.get(user=user).completed_at is not None
+    assert Credential.objects.filter(user=user).count() == 1

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand
 
 from certificates import issuance
 from certificates.models import Credential
-from courses.models import Enrolment
+from courses.completion import completed_enrolments
 from trainers.models import CascadeSession, TrainerProfile
 
 
@@ -20,9 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         before = Credential.objects.count()
         for user_id, course_key in (
-            Enrolment.objects.filter(completed_at__isnull=False)
-            .values_list("user_id", "course_key")
-            .iterator()
+            completed_enrolments().values_list("user_id", "course_key").iterator()
         ):
             issuance.course_credential_issue(user_id=user_id, course_key=course_key)
         for profile_id in TrainerProfile.objects.filter(
