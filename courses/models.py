@@ -223,6 +223,7 @@ class CoursePage(PageViewMixin, CachedViewRestrictionsMixin, Page):
     ]
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.ModulePage"]
+    listed_in_site_search = True
 
     class Meta:
         verbose_name = _("course")
@@ -293,6 +294,7 @@ class LessonPage(PageViewMixin, CachedViewRestrictionsMixin, Page):
     ]
     parent_page_types = ["courses.ModulePage"]
     subpage_types = []
+    listed_in_site_search = True
 
     class Meta:
         verbose_name = _("lesson")
@@ -409,6 +411,7 @@ class ResourcePage(CachedViewRestrictionsMixin, Page):
     ]
     parent_page_types = ["courses.ResourceIndexPage"]
     subpage_types = []
+    listed_in_site_search = True
 
     class Meta:
         verbose_name = _("resource")

@@ -241,7 +241,7 @@ def featured_courses(*, locale, limit=6):
     return list(
         CoursePage.objects.live()
         .filter(locale=locale)
-        .select_related("cover_image")
+        .select_related("cover_image", "locale")
         .order_by("path")[:limit]
     )
 

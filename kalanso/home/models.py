@@ -13,7 +13,10 @@ from kalanso.pages import CachedViewRestrictionsMixin
 
 
 class HomePage(CachedViewRestrictionsMixin, Page):
-    """The landing page: what Kalanso is, and the way into the catalogue."""
+    """The landing page: what Kalanso is, and the way into the catalogue.
+
+    The courses it shows come from the ``home_courses`` template tag of the
+    courses app: the site layer does not import the apps built on it."""
 
     tagline = models.CharField(_("tagline"), max_length=255, blank=True)
     intro = RichTextField(_("introduction"), blank=True)
@@ -43,16 +46,6 @@ class HomePage(CachedViewRestrictionsMixin, Page):
         if page is None or not page.live:
             raise Http404
         return RouteResult(page)
-
-    def get_context(self, request, *args, **kwargs):
-        from courses.models import CourseIndexPage, ResourceIndexPage
-        from courses.selectors import featured_courses
-
-        context = super().get_context(request, *args, **kwargs)
-        context["courses"] = featured_courses(locale=self.locale)
-        context["catalogue"] = CourseIndexPage.objects.live().child_of(self).first()
-        context["library"] = ResourceIndexPage.objects.live().child_of(self).first()
-        return context
 
 
 class StandardPage(CachedViewRestrictionsMixin, Page):

@@ -7,7 +7,7 @@ from django.shortcuts import render
 
 from wagtail.models import Locale, Page
 
-from courses.models import CoursePage, LessonPage, ResourcePage
+from kalanso.pages import searchable_page_models
 
 logger = logging.getLogger(__name__)
 
@@ -20,7 +20,8 @@ def clean_query(raw: str) -> str:
 
 
 def search(request):
-    """Search published courses, lessons and resources in the reader's language."""
+    """Search the published pages of the types listed in the site search
+    (courses, lessons, resources) in the reader's language."""
     query = (request.GET.get("q") or "").strip()[:200]
     terms = clean_query(query)
     results = []
@@ -28,7 +29,7 @@ def search(request):
         queryset = (
             Page.objects.live()
             .filter(locale=Locale.get_active())
-            .type(CoursePage, LessonPage, ResourcePage)
+            .type(*searchable_page_models())
             .specific()
         )
         try:
