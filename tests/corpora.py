@@ -1,30 +1,75 @@
-"""Third-party bad inputs from ../shared/corpora (see each PROVENANCE.md).
+"""The third-party inputs of the test suite, in ``tests/corpora/<name>/``.
 
-A missing corpus fails the test run: these inputs are part of the suite."""
+Each folder keeps its PROVENANCE.md (where the files come from, at which
+commit) and its licence. Every test reaches a corpus through this module,
+never through a path of its own:
+
+- a missing file fails the test (these inputs are part of the suite);
+- an empty corpus fails it too, so a loop over a corpus cannot pass by
+  running zero times.
+"""
 
 import json
 from pathlib import Path
 
 import pytest
 
-CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
+ROOT = Path(__file__).resolve().parent / "corpora"
 
 
-def _path(*parts):
-    path = CORPORA.joinpath(*parts)
-    if not path.exists():
-        pytest.fail(
-            f"Test corpus missing: {path} (the repository expects ../shared/corpora)"
-        )
-    return path
+def path(*parts) -> Path:
+    """The path of a corpus file, which must exist."""
+    found = ROOT.joinpath(*parts)
+    if not found.is_file():
+        pytest.fail(f"Test corpus missing: {found}")
+    return found
 
 
-def naughty_strings():
-    return json.loads(_path("naughty_strings", "blns.json").read_text(encoding="utf-8"))
+def non_empty(items, name):
+    """``items`` as a list; fails the test when there is nothing in it."""
+    items = list(items)
+    if not items:
+        pytest.fail(f"Test corpus {name} is empty: a loop over it would test nothing")
+    return items
 
 
-def xss_payloads():
-    text = _path("xss_payloads", "xss-payload-list.first500.txt").read_text(
-        encoding="utf-8"
+def text(*parts) -> str:
+    """A corpus file's text (UTF-8); fails the test when it is empty."""
+    content = path(*parts).read_bytes().decode("utf-8")
+    if not content.strip():
+        pytest.fail(f"Test corpus {'/'.join(parts)} is empty")
+    return content
+
+
+def naughty_strings() -> list[str]:
+    """The Big List of Naughty Strings (JSON array: 515 strings)."""
+    return non_empty(
+        json.loads(text("naughty_strings", "blns.json")), "naughty_strings/blns.json"
     )
-    return [line for line in text.splitlines() if line.strip()]
+
+
+def naughty_lines() -> list[str]:
+    """Every line of ``blns.txt`` (comments and blank lines included), split on
+    ``\\n`` only: U+2028 and the like are content, not line breaks."""
+    return non_empty(
+        text("naughty_strings", "blns.txt").split("\n"), "naughty_strings/blns.txt"
+    )
+
+
+def xss_payloads() -> list[str]:
+    """The first 500 lines of payloadbox's XSS payload list, blank lines left out."""
+    lines = text("xss_payloads", "xss-payload-list.first500.txt").splitlines()
+    return non_empty(
+        (line for line in lines if line.strip()),
+        "xss_payloads/xss-payload-list.first500.txt",
+    )
+
+
+def gift_examples() -> str:
+    """Moodle's example file for its GIFT question format."""
+    return text("gift", "moodle-examples.gift.txt")
+
+
+def open_badge(name) -> dict:
+    """One of 1EdTech's Open Badges 3.0 examples (``ob3/<name>``), parsed."""
+    return json.loads(text("open_badges", "ob3", name))

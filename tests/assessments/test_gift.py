@@ -4,7 +4,6 @@ file and against malformed, hostile and generated input."""
 import dataclasses
 import io
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -27,30 +26,14 @@ from assessments.interchange import (
     Question,
     ShortAnswer,
 )
+from tests import corpora
 
-# ../shared/corpora next to the repository; a missing corpus fails the tests.
-GIFT_CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpora" / "gift"
-CORPORA = GIFT_CORPUS.parent
 WS = " \t\n\r\0\x0b"  # what the parser trims (PHP's trim)
-
-
-def corpus_file(*parts):
-    path = CORPORA.joinpath(*parts)
-    if not path.exists():
-        pytest.fail(
-            f"Test corpus missing: {path} (the repository expects ../shared/corpora)"
-        )
-    return path
 
 
 @pytest.fixture(scope="module")
 def corpus():
-    path = GIFT_CORPUS / "moodle-examples.gift.txt"
-    if not path.exists():
-        pytest.fail(
-            f"GIFT corpus missing: {path} (the repository expects ../shared/corpora)"
-        )
-    return path.read_text(encoding="utf-8")
+    return corpora.gift_examples()
 
 
 def parse_one(source):
@@ -650,13 +633,8 @@ def test_pathological_braces_are_fast():
 # ------------------------------------------------------------------ naughty strings
 
 
-def naughty_lines():
-    text = corpus_file("naughty_strings", "blns.txt").read_bytes().decode("utf-8")
-    return text.split("\n")  # not splitlines(): U+2028 etc. are not line breaks here
-
-
 def test_naughty_strings_as_question_texts():
-    lines = naughty_lines()
+    lines = corpora.naughty_lines()
     assert len(lines) > 700
     imported = 0
     for line in lines:
@@ -683,7 +661,7 @@ def test_naughty_strings_as_question_texts():
 
 def test_naughty_strings_round_trip_everywhere():
     questions = []
-    for line in naughty_lines():
+    for line in corpora.naughty_lines():
         text = line.strip(WS)
         if not text or any(
             ord(c) < 32 and c != "\t" or 127 <= ord(c) < 160 for c in text
@@ -703,7 +681,7 @@ def test_naughty_strings_round_trip_everywhere():
 
 
 def test_naughty_strings_as_whole_files():
-    for line in naughty_lines():
+    for line in corpora.naughty_lines():
         try:
             parse_gift(line)
         except InterchangeError:

@@ -1,8 +1,6 @@
 """Importing GIFT/Aiken through the Wagtail admin: preview, all-or-nothing,
 line-numbered errors; exporting back."""
 
-from pathlib import Path
-
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -11,22 +9,9 @@ import pytest
 from assessments import factories
 from assessments.importing import parse
 from assessments.models import Question
+from tests import corpora
 
 pytestmark = pytest.mark.django_db
-
-CORPUS = (
-    Path(__file__).resolve().parents[2].parent
-    / "shared"
-    / "corpora"
-    / "gift"
-    / "moodle-examples.gift.txt"
-)
-
-
-def corpus_text():
-    if not CORPUS.exists():
-        pytest.fail(f"missing corpus {CORPUS}")
-    return CORPUS.read_text(encoding="utf-8")
 
 
 @pytest.fixture
@@ -41,7 +26,7 @@ def post(client, **data):
 def test_preview_then_import_the_moodle_examples(client, editor, category):
     client.force_login(editor)
     upload = SimpleUploadedFile(
-        "examples.gift.txt", CORPUS.read_bytes() if CORPUS.exists() else b""
+        "examples.gift.txt", corpora.gift_examples().encode("utf-8")
     )
     response = post(
         client, file=upload, format="gift", category=category.pk, language="en"
@@ -52,7 +37,7 @@ def test_preview_then_import_the_moodle_examples(client, editor, category):
     assert Question.objects.count() == 0  # a preview writes nothing
     response = post(
         client,
-        text=corpus_text(),
+        text=corpora.gift_examples(),
         format="gift",
         category=category.pk,
         language="en",
@@ -78,7 +63,7 @@ def test_import_export_reimport_gives_the_same_questions(client, editor, categor
     client.force_login(editor)
     post(
         client,
-        text=corpus_text(),
+        text=corpora.gift_examples(),
         format="gift",
         category=category.pk,
         language="en",

@@ -5,7 +5,6 @@ the revocation status list."""
 import base64
 import json
 from datetime import timedelta
-from pathlib import Path
 
 from django.urls import reverse
 from django.utils import timezone
@@ -16,23 +15,9 @@ import pytest
 from certificates import issuance, keys, openbadges
 from certificates.models import Credential
 from certificates.openbadges import InvalidCredential, validate
+from tests import corpora
 
 pytestmark = pytest.mark.django_db
-
-OB3 = (
-    Path(__file__).resolve().parents[2].parent
-    / "shared"
-    / "corpora"
-    / "open_badges"
-    / "ob3"
-)
-
-
-def example(name):
-    path = OB3 / name
-    if not path.exists():
-        pytest.fail(f"Test corpus missing: {path}")
-    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def published_keys(client):
@@ -61,7 +46,7 @@ def _unb64(part: str) -> dict:
 
 def test_credential_has_the_structure_of_the_1edtech_example(course_credential):
     ours = openbadges.credential_document(course_credential)
-    simple = example("simple.json")
+    simple = corpora.open_badge("simple.json")
     validate(ours)
     validate(simple)
     assert ours["@context"] == simple["@context"]
@@ -87,14 +72,14 @@ def test_nothing_else_about_the_person(course_credential, trainee):
 
 
 def test_reference_examples_pass_and_broken_ones_are_rejected():
-    validate(example("simple.json"))
-    validate(example("complete.json"))
+    validate(corpora.open_badge("simple.json"))
+    validate(corpora.open_badge("complete.json"))
     with pytest.raises(InvalidCredential, match="expired"):
-        validate(example("simple-err-expired.json"))
+        validate(corpora.open_badge("simple-err-expired.json"))
     with pytest.raises(InvalidCredential, match="issuer"):
-        validate(example("simple-err-issuer.json"))
+        validate(corpora.open_badge("simple-err-issuer.json"))
     with pytest.raises(InvalidCredential, match="OpenBadgeCredential"):
-        validate(example("simple-err-type.json"))
+        validate(corpora.open_badge("simple-err-type.json"))
 
 
 def test_expired_trainer_credential_fails_validation(candidate, master, run_tasks):
