@@ -9,15 +9,33 @@ STAMP := $(VENV)/.installed
 # empty the database when they end) run after all the others.
 PYTEST_ARGS ?= -n auto --dist load
 
-.PHONY: run test install browser-deps lint format messages compilemessages bench bench-assessments bench-cascade bench-dashboard bench-certificates clean
+# Locked dependencies (exact versions with hashes): requirements/dev.txt for
+# development, tests and CI, requirements/base.txt for production. pyproject.toml
+# keeps the ranges; `make lock` compiles them into these files.
+LOCK := requirements/dev.txt
+UV_COMPILE := $(BIN)/uv pip compile --universal --python-version 3.11 \
+	--generate-hashes --custom-compile-command "make lock" $(LOCK_ARGS)
 
-$(STAMP): pyproject.toml
+.PHONY: run test install lock browser-deps lint format messages compilemessages bench bench-assessments bench-cascade bench-dashboard bench-certificates clean
+
+# Plain pip from the lock, so a machine with only Python needs nothing else.
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
 	touch $(STAMP)
 
 install: $(STAMP)
+
+## Update the lock files after changing pyproject.toml (keeps the versions that
+## still fit); `make lock LOCK_ARGS=--upgrade` takes the newest in the ranges.
+# Not after `install`: its `pip check` fails while the lock lags pyproject.toml.
+lock:
+	test -x $(BIN)/uv || { $(PYTHON) -m venv $(VENV) && \
+		$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK); }
+	$(UV_COMPILE) pyproject.toml requirements/build.in --extra dev -o $(LOCK)
+	$(UV_COMPILE) pyproject.toml -c $(LOCK) -o requirements/base.txt
 
 ## Set up and run the site with demo content on SQLite: http://127.0.0.1:8000
 run: install
