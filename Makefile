@@ -78,24 +78,25 @@ compilemessages: install
 
 ## Benchmarks (production settings, gunicorn, wrk on loopback).
 bench: install
-	$(BIN)/python bench/run.py
+	$(BIN)/python -m bench.run
 
 bench-assessments: install
-	$(BIN)/python bench/assessments.py
+	$(BIN)/python -m bench.assessments
 
 # Lineage over 100,000 participants on PostgreSQL (DATABASE_URL, by default
 # postgres://postgres@127.0.0.1:5432/kalanso_bench, dropped and rebuilt).
 bench-cascade: install
-	$(BIN)/python bench/cascade.py
+	$(BIN)/python -m bench.cascade
 
 # Programme dashboard over 100,000 participants, 5,000 sessions and 20,000
-# online attempts on PostgreSQL (same database as bench-cascade).
+# online attempts on PostgreSQL (DATABASE_URL, by default
+# postgres://postgres@127.0.0.1:5432/kalanso_bench_dashboard, dropped and rebuilt).
 bench-dashboard: install
-	$(BIN)/python bench/dashboard.py
+	$(BIN)/python -m bench.dashboard
 
 # Certificate PDFs per second and a batch of 100 attendance certificates.
 bench-certificates: install
-	$(BIN)/python bench/certificates.py
+	$(BIN)/python -m bench.certificates
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles

@@ -1,6 +1,6 @@
 """Assessment benchmark: attempt submission and statistics over 10,000 attempts.
 
-    .venv/bin/python bench/assessments.py [--attempts 10000] [--submissions 300]
+    .venv/bin/python -m bench.assessments [--attempts 10000] [--submissions 300]
 
 Builds a throw-away database (SQLite in a temp dir, or DATABASE_URL to bench
 PostgreSQL — the database named there is used as is, so point it at a scratch
@@ -16,35 +16,14 @@ queries per operation.
 """
 
 import argparse
-import os
 import random
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 from decimal import Decimal
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+from bench.common import count_queries, log, measure, table, throwaway_site, timed
+
 QUESTIONS = 20
-
-
-def environment(tmp: Path) -> dict:
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="kalanso.settings.production",
-        SECRET_KEY="bench-only-secret-key-bench-only-secret-key-0123456789",
-        ALLOWED_HOSTS="testserver,127.0.0.1,localhost",
-        SECURE_SSL_REDIRECT="0",
-        DEBUG="0",
-        STATIC_ROOT=str(tmp / "static"),
-        MEDIA_ROOT=str(tmp / "media"),
-        LOG_LEVEL="ERROR",
-    )
-    env.setdefault("DATABASE_URL", f"sqlite:///{tmp / 'bench.sqlite3'}")
-    (tmp / "static").mkdir(exist_ok=True)
-    return env
 
 
 def build(attempt_count: int, submissions: int):
@@ -120,40 +99,18 @@ def build(attempt_count: int, submissions: int):
     return quiz, open_attempts
 
 
-def timed(function, repeat):
-    durations = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        durations.append(time.perf_counter() - start)
-    return durations
-
-
-def count_queries(function):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as ctx:
-        function()
-    return len(ctx.captured_queries)
-
-
 def run(args):
-    import django
-
-    django.setup()
     from django.test import Client
     from django.urls import reverse
 
     from assessments import statistics as quiz_statistics
 
-    print(
-        f"Building {args.attempts:,} submitted attempts of a {QUESTIONS}-question quiz…",
-        flush=True,
+    log(
+        f"Building {args.attempts:,} submitted attempts of a {QUESTIONS}-question quiz…"
     )
     started = time.perf_counter()
     quiz, open_attempts = build(args.attempts, args.submissions)
-    print(f"  built in {time.perf_counter() - started:.1f} s", flush=True)
+    log(f"  built in {time.perf_counter() - started:.1f} s")
 
     client = Client()
     trivial = timed(lambda: client.get("/healthz", secure=True), args.trivial)
@@ -181,8 +138,7 @@ def run(args):
         quiz_statistics.question_statistics(quiz=quiz)
         quiz_statistics.answer_frequencies(quiz=quiz)
 
-    stats_queries = count_queries(all_statistics)
-    stats_times = timed(all_statistics, args.stats_repeat)
+    stats_times, stats_queries = measure(all_statistics, args.stats_repeat)
 
     floor = len(trivial) / sum(trivial)
     rows = [
@@ -198,15 +154,16 @@ def run(args):
             stats_queries,
         ),
     ]
-    print()
-    print(
-        f"{'operation':<38} | {'per second':>10} | {'ratio vs trivial':>16} | {'queries':>7}"
+    log()
+    table(
+        ["operation", "per second", "ratio vs trivial", "queries"],
+        [
+            [label, f"{rate:.1f}", f"{rate / floor:.2%}", queries]
+            for label, rate, queries in rows
+        ],
     )
-    print("-" * 82)
-    for label, rate, queries in rows:
-        print(f"{label:<38} | {rate:>10.1f} | {rate / floor:>15.2%} | {queries:>7}")
-    print()
-    print(
+    log()
+    log(
         f"Median statistics time: {statistics.median(stats_times) * 1000:.0f} ms; "
         f"median submission: {statistics.median(submit_times) * 1000:.1f} ms."
     )
@@ -220,27 +177,9 @@ def main():
     parser.add_argument("--submissions", type=int, default=300)
     parser.add_argument("--trivial", type=int, default=2000)
     parser.add_argument("--stats-repeat", type=int, default=10)
-    parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.inner:
-        sys.path.insert(0, str(BASE_DIR))
+    with throwaway_site():
         run(args)
-        return
-    with tempfile.TemporaryDirectory(prefix="kalanso-bench-") as tmp:
-        env = environment(Path(tmp))
-        python = str(BASE_DIR / ".venv" / "bin" / "python")
-        subprocess.run(
-            [python, "manage.py", "migrate", "--noinput", "-v0"],
-            cwd=BASE_DIR,
-            env=env,
-            check=True,
-        )
-        subprocess.run(
-            [python, __file__, "--inner", *sys.argv[1:]],
-            cwd=BASE_DIR,
-            env=env,
-            check=True,
-        )
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Cascade reach benchmark: lineage over 100,000 participants on PostgreSQL.
 
-    .venv/bin/python bench/cascade.py [--participants 100000] [--sessions 5000]
+    .venv/bin/python -m bench.cascade [--participants 100000] [--sessions 5000]
                                       [--repeat 7] [--explain] [--try-indexes]
 
 Drops and recreates the database named in DATABASE_URL (default
@@ -44,12 +44,19 @@ import random
 import statistics
 import sys
 import time
-import warnings
 from datetime import date, timedelta
-from pathlib import Path
-from urllib.parse import urlsplit
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+from bench.common import (
+    BenchError,
+    check_postgres,
+    django_setup,
+    fresh_database,
+    log,
+    measure,
+    production_env,
+    table,
+)
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/kalanso_bench"
 GENERATIONS = 5
 FIRST_GENERATION = 10
@@ -89,90 +96,9 @@ CANDIDATE_INDEXES = [
 ]
 
 
-class BenchError(Exception):
-    """The measurement is meaningless or the figures are wrong: exit 1."""
-
-
-def log(message=""):
-    print(message, flush=True)
-
-
 def weighted(rng, pairs):
     values, weights = zip(*pairs, strict=True)
     return rng.choices(values, weights=weights)[0]
-
-
-# --- Environment and database --------------------------------------------------------
-
-
-def environment(database_url: str) -> None:
-    """Production settings in this process, before Django is set up."""
-    # Nothing is collected: /healthz needs no static file.
-    warnings.filterwarnings("ignore", message="No directory at")
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="kalanso.settings.production",
-        SECRET_KEY="bench-only-secret-key-bench-only-secret-key-0123456789",
-        ALLOWED_HOSTS="testserver,127.0.0.1,localhost",
-        SECURE_SSL_REDIRECT="0",
-        DEBUG="0",
-        DATABASE_URL=database_url,
-        # Set explicitly (even empty) so a developer's .env cannot point the
-        # benchmark at a shared Redis or a real mail server.
-        REDIS_URL=os.environ.get("REDIS_URL", ""),
-        EMAIL_HOST="",
-        LOG_LEVEL="ERROR",
-    )
-    sys.path.insert(0, str(BASE_DIR))
-
-
-def check_postgres(database_url: str) -> str:
-    """The database name, once PostgreSQL answers; BenchError otherwise."""
-    parts = urlsplit(database_url)
-    if parts.scheme not in {"postgres", "postgresql", "pgsql"}:
-        raise BenchError(
-            f"DATABASE_URL must point at PostgreSQL (got {parts.scheme!r}): this "
-            "benchmark measures the recursive queries on PostgreSQL."
-        )
-    name = parts.path.lstrip("/")
-    if "bench" not in name:
-        raise BenchError(
-            f"The benchmark drops and recreates the database {name!r}: point "
-            "DATABASE_URL at a scratch database whose name contains 'bench'."
-        )
-    import psycopg
-
-    try:
-        with psycopg.connect(
-            host=parts.hostname or "127.0.0.1",
-            port=parts.port or 5432,
-            user=parts.username or "postgres",
-            password=parts.password or None,
-            dbname="postgres",
-            connect_timeout=5,
-            autocommit=True,
-        ) as conn:
-            version = conn.execute("SHOW server_version").fetchone()[0]
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    except psycopg.OperationalError as exc:
-        host = f"{parts.hostname or '127.0.0.1'}:{parts.port or 5432}"
-        raise BenchError(
-            f"PostgreSQL is unreachable at {host} ({exc}).\n"
-            "Start it, or set DATABASE_URL=postgres://USER[:PASSWORD]@HOST:PORT/"
-            "kalanso_bench."
-        ) from exc
-    log(f"PostgreSQL {version}, database {name!r} (dropped and recreated).")
-    return name
-
-
-def fresh_database(name: str) -> None:
-    """Drop, create and migrate the bench database (Django's test machinery,
-    with the test database named as the bench database itself)."""
-    from django.db import connection
-
-    connection.settings_dict.setdefault("TEST", {})["NAME"] = name
-    connection.creation.create_test_db(
-        verbosity=0, autoclobber=True, serialize=False, keepdb=False
-    )
 
 
 # --- Data ---------------------------------------------------------------------------
@@ -216,9 +142,7 @@ class Programme:
             if lead not in depths or not self.session_counted[session_id]:
                 continue
             row = result[depths[lead]]
-            if self.registered.get(session_id):
-                # cascade() counts sessions with registered participants only
-                row[1] += 1
+            row[1] += 1  # counted sessions, with or without participants
             row[2] += self.registered.get(session_id, 0)
             row[3] += self.women.get(session_id, 0)
         return result
@@ -389,21 +313,6 @@ def build(args, rng) -> Programme:
 # --- Measurement ----------------------------------------------------------------------
 
 
-def measure(function, repeat):
-    """(durations in seconds, SQL queries of one run), after one warm-up run."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as ctx:
-        function()
-    durations = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        function()
-        durations.append(time.perf_counter() - started)
-    return durations, len(ctx.captured_queries)
-
-
 def captured(function):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -469,9 +378,6 @@ def check(programme, operations, ids):
 
 
 def run(args, name):
-    import django
-
-    django.setup()
     from django.db import connection
     from django.test import Client
 
@@ -590,23 +496,23 @@ def summary(args, build_seconds, whole, results, before, indexed, after):
         f"{sum(g.trainers for g in whole.generations):,} trainers "
         f"(data built in {build_seconds:.1f} s)"
     )
-    header = (
-        f"{'operation':<28} | {'median ms':>9} | {'best ms':>8} | "
-        f"{'queries':>7} | {'x trivial view':>14}"
-    )
+    head = ["operation", "median ms", "best ms", "queries", "x trivial view"]
     if indexed:
-        header += f" | {'indexed ms':>10}"
-    log(header)
-    log("-" * len(header))
+        head.append("indexed ms")
+    rows = []
     for n, (label, durations, queries) in enumerate(results):
         median = statistics.median(durations)
-        line = (
-            f"{label:<28} | {median * 1000:>9.2f} | {min(durations) * 1000:>8.2f} | "
-            f"{queries:>7} | {median / floor:>14.1f}"
-        )
+        row = [
+            label,
+            f"{median * 1000:.2f}",
+            f"{min(durations) * 1000:.2f}",
+            queries,
+            f"{median / floor:.1f}",
+        ]
         if indexed:
-            line += f" | {statistics.median(indexed[n][1]) * 1000:>10.2f}"
-        log(line)
+            row.append(f"{statistics.median(indexed[n][1]) * 1000:.2f}")
+        rows.append(row)
+    table(head, rows)
     log()
     for label, plan in before.items():
         line = f"Reach query, {label}: {execution_ms(plan):.1f} ms in PostgreSQL"
@@ -615,16 +521,22 @@ def summary(args, build_seconds, whole, results, before, indexed, after):
         log(line)
     log()
     log("Per generation (whole programme):")
-    log(
-        f"  {'gen':>3} | {'trainers':>8} | {'sessions':>8} | {'participants':>12} "
-        f"| {'women':>6} | {'women %':>7} | regions"
+    table(
+        ["gen", "trainers", "sessions", "participants", "women", "women %", "regions"],
+        [
+            [
+                g.generation,
+                f"{g.trainers:,}",
+                f"{g.sessions:,}",
+                f"{g.participants:,}",
+                f"{g.women:,}",
+                g.women_share,
+                len(g.regions),
+            ]
+            for g in whole.generations
+        ],
+        right_from=0,
     )
-    for g in whole.generations:
-        log(
-            f"  {g.generation:>3} | {g.trainers:>8,} | {g.sessions:>8,} | "
-            f"{g.participants:>12,} | {g.women:>6,} | {g.women_share:>7} | "
-            f"{len(g.regions)}"
-        )
 
 
 def parse_args(argv=None):
@@ -655,7 +567,7 @@ def main(argv=None):
     started = time.monotonic()
     try:
         name = check_postgres(database_url)
-        environment(database_url)
+        django_setup(production_env(database_url=database_url))
         run(args, name)
     except BenchError as exc:
         log(f"\nBENCHMARK FAILED: {exc}")

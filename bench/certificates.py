@@ -1,6 +1,6 @@
 """Certificates benchmark: PDFs per second and a session's batch of 100.
 
-    .venv/bin/python bench/certificates.py [--pdfs 200] [--batch 100] [--batches 5]
+    .venv/bin/python -m bench.certificates [--pdfs 200] [--batch 100] [--batches 5]
 
 Builds a throw-away database (SQLite in a temp dir, or DATABASE_URL to bench
 PostgreSQL — the database named there is used as is, so point it at a scratch
@@ -22,37 +22,11 @@ queries per request, then the time to print the batch and its size.
 
 import argparse
 import io
-import os
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 from datetime import timedelta
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def environment(tmp: Path) -> dict:
-    sys.path.insert(0, str(BASE_DIR))
-    from certificates.keys import generate_pem
-
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="kalanso.settings.production",
-        SECRET_KEY="bench-only-secret-key-bench-only-secret-key-0123456789",
-        ALLOWED_HOSTS="testserver,127.0.0.1,localhost",
-        SECURE_SSL_REDIRECT="0",
-        DEBUG="0",
-        STATIC_ROOT=str(tmp / "static"),
-        MEDIA_ROOT=str(tmp / "media"),
-        LOG_LEVEL="ERROR",
-        KALANSO_SIGNING_KEY=generate_pem(),
-    )
-    env.setdefault("DATABASE_URL", f"sqlite:///{tmp / 'bench.sqlite3'}")
-    (tmp / "static").mkdir(exist_ok=True)
-    return env
+from bench.common import log, measure, table, throwaway_site
 
 
 def logo(colour, size, title):
@@ -126,40 +100,19 @@ def build(batch: int):
     return trainee, credential, lead, session
 
 
-def timed(function, repeat):
-    durations = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        durations.append(time.perf_counter() - start)
-    return durations
-
-
-def count_queries(function):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as ctx:
-        function()
-    return len(ctx.captured_queries)
-
-
 def run(args):
     import logging
 
-    import django
-
-    django.setup()
     logging.getLogger("kalanso.audit").setLevel(logging.WARNING)  # one line a print
     from django.test import Client
     from django.urls import reverse
 
     import pypdf
 
-    print(f"Building a course certificate and a session of {args.batch}…", flush=True)
+    log(f"Building a course certificate and a session of {args.batch}…")
     started = time.perf_counter()
     trainee, credential, lead, session = build(args.batch)
-    print(f"  built in {time.perf_counter() - started:.1f} s", flush=True)
+    log(f"  built in {time.perf_counter() - started:.1f} s")
 
     anonymous = Client()
     holder = Client()
@@ -199,32 +152,35 @@ def run(args):
     ]
     rows = []
     for label, repeat, call in cases:
-        queries = count_queries(call)
-        durations = timed(call, repeat)
+        durations, queries = measure(call, repeat)
         rows.append((label, len(durations) / sum(durations), queries))
 
-    batch_queries = count_queries(lambda: get(trainer, batch_url))
-    batch_times = timed(lambda: get(trainer, batch_url), args.batches)
+    batch_times, batch_queries = measure(lambda: get(trainer, batch_url), args.batches)
     pdf = get(trainer, batch_url).content
     page_count = len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
     assert page_count == args.batch, page_count
 
     floor = rows[0][1]
-    print()
-    print(
-        f"{'operation':<34} | {'per second':>10} | {'ratio vs trivial':>16} | {'queries':>7}"
-    )
-    print("-" * 78)
-    for label, rate, queries in rows:
-        print(f"{label:<34} | {rate:>10.1f} | {rate / floor:>15.2%} | {queries:>7}")
     median = statistics.median(batch_times)
-    label = f"batch PDF, {args.batch} certificates"
-    print(
-        f"{label:<34} | {1 / median:>10.2f} | {1 / median / floor:>15.2%} | {batch_queries:>7}"
+    log()
+    table(
+        ["operation", "per second", "ratio vs trivial", "queries"],
+        [
+            [label, f"{rate:.1f}", f"{rate / floor:.2%}", queries]
+            for label, rate, queries in rows
+        ]
+        + [
+            [
+                f"batch PDF, {args.batch} certificates",
+                f"{1 / median:.2f}",
+                f"{1 / median / floor:.2%}",
+                batch_queries,
+            ]
+        ],
     )
-    print()
+    log()
     single = rows[3][1]
-    print(
+    log(
         f"Batch of {args.batch}: median {median:.2f} s "
         f"(best {min(batch_times):.2f} s of {args.batches}), "
         f"{args.batch / median:.0f} pages/s, {len(pdf) / 1024:.0f} KiB "
@@ -241,28 +197,12 @@ def main():
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--batches", type=int, default=5)
     parser.add_argument("--trivial", type=int, default=2000)
-    parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.inner:
-        sys.path.insert(0, str(BASE_DIR))
+    from certificates.keys import generate_pem
+
+    # Pages link their CSS and images by hashed names: collect them.
+    with throwaway_site(collectstatic=True, KALANSO_SIGNING_KEY=generate_pem()):
         run(args)
-        return
-    with tempfile.TemporaryDirectory(prefix="kalanso-bench-") as tmp:
-        env = environment(Path(tmp))
-        python = str(BASE_DIR / ".venv" / "bin" / "python")
-        for command in (["migrate"], ["collectstatic"]):  # pages use hashed names
-            subprocess.run(
-                [python, "manage.py", *command, "--noinput", "-v0"],
-                cwd=BASE_DIR,
-                env=env,
-                check=True,
-            )
-        subprocess.run(
-            [python, __file__, "--inner", *sys.argv[1:]],
-            cwd=BASE_DIR,
-            env=env,
-            check=True,
-        )
 
 
 if __name__ == "__main__":

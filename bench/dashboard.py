@@ -1,12 +1,12 @@
 """Programme dashboard benchmark: 100,000 participants, 5,000 sessions and
 20,000 online attempts on PostgreSQL.
 
-    .venv/bin/python bench/dashboard.py [--participants 100000] [--sessions 5000]
+    .venv/bin/python -m bench.dashboard [--participants 100000] [--sessions 5000]
                                         [--attempts 20000] [--repeat 5]
 
 Drops and recreates the database named in DATABASE_URL (default
 postgres://postgres@127.0.0.1:5432/kalanso_bench_dashboard; its name must
-contain "bench"), migrates it and builds the cascade with ``bench/cascade.py``'s
+contain "bench"), migrates it and builds the cascade with ``bench.cascade``'s
 builder (five generations of trainers, sessions over Mali's regions, about
 90 % of them held/reported/validated, participants about 40 % women), then
 adds what the dashboard also reads:
@@ -38,17 +38,22 @@ import sys
 import time
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import cascade  # noqa: E402 - bench/cascade.py: database and cascade builder
+from bench.cascade import build as build_cascade
+from bench.common import (
+    BenchError,
+    check_postgres,
+    django_setup,
+    fresh_database,
+    log,
+    measure,
+    plain_static_files,
+    production_env,
+    table,
+)
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/kalanso_bench_dashboard"
 BATCH = 5000
-log = cascade.log
-BenchError = cascade.BenchError
 
 
 def build_online(args, rng):
@@ -183,10 +188,6 @@ def check(expected):
 
 
 def run(args, name):
-    import django
-
-    django.setup()
-    from django.conf import settings
     from django.core.cache import cache
     from django.test import Client
 
@@ -197,7 +198,7 @@ def run(args, name):
 
     started = time.perf_counter()
     log("Creating and migrating the database …")
-    cascade.fresh_database(name)
+    fresh_database(name)
     log(f"  migrated in {time.perf_counter() - started:.1f} s")
     rng = random.Random(args.seed)
     log(
@@ -205,7 +206,7 @@ def run(args, name):
         f"{args.participants:,} participants) …"
     )
     started = time.perf_counter()
-    cascade.build(args, rng)
+    build_cascade(args, rng)
     log(f"  built in {time.perf_counter() - started:.1f} s")
     log(f"Building the online side ({args.attempts:,} attempts) …")
     started = time.perf_counter()
@@ -218,19 +219,7 @@ def run(args, name):
         f"{data.values[('gain', 'online', 'n')]:,} online pre/post pairs."
     )
 
-    # Nothing is collected: pages link their CSS through the plain storage
-    # (the manifest lookup of production is a dictionary read).
-    from django.test.utils import override_settings
-
-    static = override_settings(
-        STORAGES={
-            **settings.STORAGES,
-            "staticfiles": {
-                "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-            },
-        }
-    )
-    static.enable()
+    plain_static_files()
     manager = user_with_role("manager@bench.kalanso.test", roles.PROGRAMME_MANAGER)
     token = APIToken.create_token(user=manager, name="bench")[1]
     client = Client()
@@ -273,21 +262,24 @@ def run(args, name):
         "/api/v1/report",
     ]
     for (label, function, repeat), url in zip(cases, urls, strict=True):
-        durations, _captured = cascade.measure(function, repeat)
+        durations, _queries = measure(function, repeat)
         queries = counted[url]
         results.append((label, statistics.median(durations), min(durations), queries))
     floor = results[0][1]
     log()
-    log(
-        f"{'operation':<32} | {'median ms':>10} | {'best ms':>9} | "
-        f"{'queries':>7} | {'ratio to trivial':>16}"
+    table(
+        ["operation", "median ms", "best ms", "queries", "ratio to trivial"],
+        [
+            [
+                label,
+                f"{median * 1000:.1f}",
+                f"{best * 1000:.1f}",
+                queries,
+                f"{median / floor:.0f}x",
+            ]
+            for label, median, best, queries in results
+        ],
     )
-    log("-" * 88)
-    for label, median, best, queries in results:
-        log(
-            f"{label:<32} | {median * 1000:>10.1f} | {best * 1000:>9.1f} | "
-            f"{queries:>7} | {median / floor:>15.0f}x"
-        )
 
 
 def parse_args(argv=None):
@@ -310,9 +302,8 @@ def main(argv=None):
     database_url = os.environ.get("DATABASE_URL") or DEFAULT_URL
     started = time.monotonic()
     try:
-        name = cascade.check_postgres(database_url)
-        os.environ["KALANSO_COUNT_QUERIES"] = "1"
-        cascade.environment(database_url)
+        name = check_postgres(database_url)
+        django_setup(production_env(database_url=database_url, KALANSO_COUNT_QUERIES=1))
         run(args, name)
     except BenchError as exc:
         log(f"\nBENCHMARK FAILED: {exc}")

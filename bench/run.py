@@ -1,6 +1,6 @@
 """Throughput benchmark: production settings, gunicorn, wrk on loopback.
 
-    .venv/bin/python bench/run.py [--rounds 3] [--duration 5]
+    .venv/bin/python -m bench.run [--rounds 3] [--duration 5]
 
 Builds a throw-away environment (temp dir with its own SQLite database unless
 DATABASE_URL is set, collected static files, media), loads the demo content,
@@ -16,13 +16,11 @@ request and SQL queries per request (``X-Query-Count`` header). See README.md.
 """
 
 import argparse
-import http.client
 import json
 import os
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,11 +32,23 @@ from html import escape
 from pathlib import Path
 from urllib.parse import urlsplit
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-BENCH_DIR = BASE_DIR / "bench"
-VENV_BIN = BASE_DIR / ".venv" / "bin"
-PYTHON = VENV_BIN / "python"
-GUNICORN = VENV_BIN / "gunicorn"
+from bench.common import (
+    BASE_DIR,
+    BENCH_DIR,
+    CLK_TCK,
+    BenchError,
+    children_cpu_ticks,
+    fetch,
+    free_port,
+    log,
+    production_env,
+    python_module,
+    server_log,
+    start_gunicorn,
+    stop_gunicorn,
+    table,
+    wait_until_up,
+)
 
 DEMO_COURSE_TITLE = "Sensibilité aux conflits : les fondamentaux"
 DEMO_TRAINEE = "apprenant@kalanso.test"
@@ -51,78 +61,18 @@ PAGES = [  # (key, label)
     ("auth", "lesson, logged in"),
 ]
 
-# Production settings plus one override: base.py hard-codes STATIC_ROOT to
-# BASE_DIR/"staticfiles", and the benchmark must not write into the project.
-SETTINGS_SHIM = """\
-import os
-from pathlib import Path
-
-from kalanso.settings.production import *  # noqa: F403
-
-STATIC_ROOT = Path(os.environ["STATIC_ROOT"])
-"""
-
-
-class BenchError(Exception):
-    """A failure that makes the measurement meaningless: reported, exit 1."""
-
-
-def log(message=""):
-    print(message, flush=True)
-
 
 # --- Environment ---------------------------------------------------------------
 
 
 def bench_env(tmp: Path) -> dict:
-    env = dict(os.environ)
-    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp / 'db.sqlite3'}"
-    env.update(
-        DJANGO_SETTINGS_MODULE="kalanso.settings.production",
-        SECRET_KEY="bench",
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        SECURE_SSL_REDIRECT="0",
-        KALANSO_COUNT_QUERIES="1",
-        DEBUG="0",
-        DATABASE_URL=database_url,
-        MEDIA_ROOT=str(tmp / "media"),
-        STATIC_ROOT=str(tmp / "static"),
-        # Set explicitly (even empty) so a developer's .env cannot point the
-        # benchmark at a shared Redis or a real mail server.
-        REDIS_URL=os.environ.get("REDIS_URL", ""),
-        EMAIL_HOST="",
-        EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
-        LOG_LEVEL=os.environ.get("LOG_LEVEL", "WARNING"),
-        PYTHONPATH=os.pathsep.join(
-            [str(tmp), str(BASE_DIR), *filter(None, [os.environ.get("PYTHONPATH")])]
-        ),
-        PYTHONDONTWRITEBYTECODE="1",
+    return production_env(
+        database_url=os.environ.get("DATABASE_URL")
+        or f"sqlite:///{tmp / 'db.sqlite3'}",
+        tmp=tmp,
+        log_level="WARNING",
+        KALANSO_COUNT_QUERIES=1,  # adds the X-Query-Count header
     )
-    return env
-
-
-def use_static_root_override(tmp: Path, env: dict) -> bool:
-    """Point DJANGO_SETTINGS_MODULE at a shim if the production settings ignore
-    the STATIC_ROOT environment variable. Returns True when the shim is used."""
-    probe = subprocess.run(
-        [
-            str(PYTHON),
-            "-c",
-            "from django.conf import settings; print(settings.STATIC_ROOT)",
-        ],
-        env=env,
-        cwd=BASE_DIR,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if probe.returncode != 0:
-        raise BenchError(f"Cannot load the production settings:\n{probe.stderr}")
-    if Path(probe.stdout.strip()) == Path(env["STATIC_ROOT"]):
-        return False
-    (tmp / "kalanso_bench_settings.py").write_text(SETTINGS_SHIM)
-    env["DJANGO_SETTINGS_MODULE"] = "kalanso_bench_settings"
-    return True
 
 
 def ensure_wrk() -> str:
@@ -184,7 +134,7 @@ def finish_step(process):
 
 
 def prepare(tmp: Path, env: dict) -> dict:
-    manage = [str(PYTHON), str(BASE_DIR / "manage.py")]
+    manage = [sys.executable, str(BASE_DIR / "manage.py")]
     log("Preparing (collectstatic and migrate run side by side) …")
     static = run_step(
         "collectstatic", [*manage, "collectstatic", "--noinput", "-v0"], env, tmp, False
@@ -193,7 +143,7 @@ def prepare(tmp: Path, env: dict) -> dict:
     finish_step(static)
     run_step("seed_demo", [*manage, "seed_demo", "--force"], env, tmp)
     output = finish_step(
-        run_step("session", [str(PYTHON), __file__, "--_prepare"], env, tmp, False)
+        run_step("session", python_module("bench.run", "--_prepare"), env, tmp, False)
     )
     for line in output.splitlines():
         if line.startswith("BENCH-JSON "):
@@ -204,7 +154,6 @@ def prepare(tmp: Path, env: dict) -> dict:
 def _prepare_in_django():
     """Child process (bench env): enrol the demo trainee, open a session for them
     and pick the lesson to measure. Prints one BENCH-JSON line."""
-    sys.path.insert(0, str(BASE_DIR))
     import django
 
     django.setup()
@@ -253,122 +202,6 @@ def _prepare_in_django():
         "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
     }
     print("BENCH-JSON " + json.dumps(result))
-
-
-# --- Server ------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_gunicorn(env, tmp, port, workers):
-    logfile = (tmp / "gunicorn.log").open("w")
-    process = subprocess.Popen(
-        [
-            str(GUNICORN),
-            "kalanso.wsgi:application",
-            "-w",
-            str(workers),
-            "-b",
-            f"127.0.0.1:{port}",
-        ],
-        env=env,
-        cwd=BASE_DIR,
-        stdout=logfile,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,  # Ctrl-C reaches us, not gunicorn: we stop it
-    )
-    process.bench_handle = logfile
-    return process
-
-
-def gunicorn_log(tmp, lines=30):
-    path = tmp / "gunicorn.log"
-    if not path.exists():
-        return ""
-    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-
-
-def stop_gunicorn(process):
-    if process is None or process.poll() is not None:
-        return
-    process.send_signal(signal.SIGTERM)  # the master stops its workers
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)  # its own session: only gunicorn
-        process.wait(timeout=5)
-
-
-def wait_until_up(process, port, tmp, expected_workers, timeout=60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise BenchError(f"gunicorn exited early:\n{gunicorn_log(tmp)}")
-        try:
-            status, _headers, body = fetch(port, "/healthz", timeout=2)
-            if (
-                status == 200
-                and body.strip() == b"ok"
-                and len(worker_pids(process.pid)) >= expected_workers
-            ):
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise BenchError(f"gunicorn did not answer /healthz in time:\n{gunicorn_log(tmp)}")
-
-
-def fetch(port, path, cookie=None, timeout=30):
-    """GET with the same headers as wrk (Host only, plus the cookie): no
-    Accept-Encoding, so it shares the page-cache entry wrk uses."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        conn.putrequest("GET", path, skip_accept_encoding=True)
-        if cookie:
-            conn.putheader("Cookie", cookie)
-        conn.endheaders()
-        response = conn.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
-    finally:
-        conn.close()
-
-
-# --- CPU accounting (/proc) ----------------------------------------------------------
-
-CLK_TCK = os.sysconf("SC_CLK_TCK")
-
-
-def _proc_stat(pid):
-    with open(f"/proc/{pid}/stat") as handle:
-        data = handle.read()
-    fields = data[data.rindex(")") + 2 :].split()  # fields[0] is field 3 (state)
-    return int(fields[1]), int(fields[11]) + int(fields[12])  # ppid, utime+stime
-
-
-def worker_pids(master_pid):
-    pids = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                if _proc_stat(entry)[0] == master_pid:
-                    pids.append(int(entry))
-            except (OSError, ValueError, IndexError):
-                continue
-    return sorted(pids)
-
-
-def worker_cpu_ticks(master_pid):
-    ticks = {}
-    for pid in worker_pids(master_pid):
-        try:
-            ticks[pid] = _proc_stat(pid)[1]
-        except OSError:
-            continue
-    return ticks
 
 
 # --- wrk -------------------------------------------------------------------------------
@@ -424,9 +257,9 @@ def run_wrk(wrk, args, port, path, cookie, duration):
 
 
 def measure(wrk, args, master_pid, port, path, cookie):
-    before = worker_cpu_ticks(master_pid)
+    before = children_cpu_ticks(master_pid)
     result = run_wrk(wrk, args, port, path, cookie, args.duration)
-    after = worker_cpu_ticks(master_pid)
+    after = children_cpu_ticks(master_pid)
     common = before.keys() & after.keys()
     ticks = sum(after[pid] - before[pid] for pid in common)
     result["workers_changed"] = set(before) != set(after)
@@ -521,8 +354,6 @@ def report(rounds, queries, info, args, elapsed, loads):
         "p50 / p99 ms",
         "req/s per round",
     ]
-    widths = [max(len(str(c)) for c in col) for col in zip(head, *rows, strict=True)]
-    line = " | ".join(h.ljust(w) for h, w in zip(head, widths, strict=True))
     log()
     log(
         f"Results — {args.rounds} rounds × {args.duration} s per page, wrk "
@@ -534,15 +365,7 @@ def report(rounds, queries, info, args, elapsed, loads):
         f"Lesson: {info['lesson_url']}  ({info['lesson']!r}, course {info['course']!r})"
     )
     log()
-    log(line)
-    log("-+-".join("-" * w for w in widths))
-    for row in rows:
-        log(
-            " | ".join(
-                c.rjust(w) if i else c.ljust(w)
-                for i, (c, w) in enumerate(zip(row, widths, strict=True))
-            )
-        )
+    table(head, rows)
     log()
     log(
         "queries/req: warm (served after the warm-up, every worker has its caches). "
@@ -655,19 +478,14 @@ def main(argv=None):
         env = bench_env(tmp)
         if os.environ.get("DATABASE_URL"):
             log(f"DATABASE_URL is set: migrating and seeding {env['DATABASE_URL']}.")
-        if use_static_root_override(tmp, env):
-            log(
-                "Note: kalanso.settings.production ignores $STATIC_ROOT; using it via "
-                "a shim that only overrides STATIC_ROOT (temp dir)."
-            )
         info = prepare(tmp, env)
         if not info["course_matches_demo"]:
             log(f"WARNING: {DEMO_COURSE_TITLE!r} not found; using {info['course']!r}.")
 
         port = free_port()
         log(f"Starting gunicorn on 127.0.0.1:{port} ({args.workers} workers) …")
-        server = start_gunicorn(env, tmp, port, args.workers)
-        wait_until_up(server, port, tmp, args.workers)
+        server = start_gunicorn(env, tmp / "gunicorn.log", port, args.workers)
+        wait_until_up(server, port, args.workers)
 
         path, cookie = info["lesson_url"], info["cookie"]
         cold = {
@@ -703,7 +521,7 @@ def main(argv=None):
                     raise BenchError(
                         f"{label}: {result['non_2xx']} non-2xx responses, "
                         f"{result['socket_errors']} socket errors — see "
-                        f"{tmp / 'gunicorn.log'} (use --keep)\n{gunicorn_log(tmp)}"
+                        f"{tmp / 'gunicorn.log'} (use --keep)\n{server_log(server)}"
                     )
                 if result["workers_changed"]:
                     log("  WARNING: gunicorn workers changed during the measurement.")
@@ -715,7 +533,7 @@ def main(argv=None):
                 )
             rounds.append(results)
         if server.poll() is not None:
-            raise BenchError(f"gunicorn died during the run:\n{gunicorn_log(tmp)}")
+            raise BenchError(f"gunicorn died during the run:\n{server_log(server)}")
         loads.append(os.getloadavg()[0])
         summary = report(rounds, queries, info, args, time.monotonic() - started, loads)
         save_results(summary, rounds, queries, info, args, loads)
@@ -729,8 +547,6 @@ def main(argv=None):
     finally:
         stop_steps()
         stop_gunicorn(server)
-        if server is not None:
-            server.bench_handle.close()
         if args.keep:
             log(f"Temp dir kept: {tmp}")
         else:
