@@ -44,6 +44,7 @@ from bench.common import (
     production_env,
     python_module,
     server_log,
+    sqlite_or_env_url,
     start_gunicorn,
     stop_gunicorn,
     table,
@@ -67,8 +68,7 @@ PAGES = [  # (key, label)
 
 def bench_env(tmp: Path) -> dict:
     return production_env(
-        database_url=os.environ.get("DATABASE_URL")
-        or f"sqlite:///{tmp / 'db.sqlite3'}",
+        database_url=sqlite_or_env_url(tmp),
         tmp=tmp,
         log_level="WARNING",
         KALANSO_COUNT_QUERIES=1,  # adds the X-Query-Count header
