@@ -4,7 +4,6 @@ an answer sheet to hand in, a key that only trainers get, variants by seed."""
 import io
 import re
 from decimal import Decimal
-from pathlib import Path
 
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
