@@ -34,8 +34,8 @@ from courses.models import Enrolment
 from kalanso.accounts import audit, roles
 from kalanso.context_processors import navigation_cache_key
 
+from . import services
 from .models import (
-    CascadeSession,
     CertificationSettings,
     LevelChange,
     Observation,
@@ -47,11 +47,9 @@ Status = TrainerProfile.Status
 TRAINER_GROUP = roles.TRAINER
 MASTER_GROUP = roles.MASTER_TRAINER
 POOL_GROUP = roles.TRAINER_POOL
-HELD_OR_LATER = [
-    CascadeSession.Status.HELD,
-    CascadeSession.Status.REPORTED,
-    CascadeSession.Status.VALIDATED,
-]
+# A session counts towards certification once held (the rule is
+# ``services.HELD_OR_LATER``, what a session's status allows).
+HELD_OR_LATER = services.HELD_OR_LATER
 
 
 # Sent with ``profile_id`` inside the transaction that records a change of a

@@ -107,6 +107,25 @@ def can_see_profile(user, profile: TrainerProfile) -> bool:
     )
 
 
+# Who may take a step on a session: the session pages offer a step, and the
+# views refuse it, by asking these.
+
+
+def can_observe(user, session) -> bool:
+    return can_validate(user) or (
+        session.lead_trainer_id == user.pk and can_lead_sessions(user)
+    )
+
+
+def can_cancel(user, session) -> bool:
+    # A suspended or demoted lead no longer cancels (nor e-mails everyone).
+    return is_session_lead(user, session) or can_validate(user)
+
+
+def can_review(user, session) -> bool:
+    return can_validate(user) and not is_session_trainer(user, session)
+
+
 def require(allowed: bool):
     if not allowed:
         raise PermissionDenied

@@ -15,11 +15,7 @@ from kalanso.sanitize import clean_html
 from ..models import Attendance, CascadeSession, Feedback, Participant
 from ..permissions import (
     can_edit_session,
-    can_lead_sessions,
     can_see_participants,
-    can_validate,
-    is_session_lead,
-    is_session_trainer,
     require,
 )
 
@@ -138,22 +134,3 @@ def participants_context(request, session, **extra) -> dict:
 def display_code(code: str) -> str:
     """ABCDE23456 → ABCDE-23456, easier to read aloud and copy."""
     return f"{code[:5]}-{code[5:]}" if len(code) > 6 else code
-
-
-# Who may take a step, as the session pages offer it (the services ask
-# ``trainers.permissions`` again when the step is taken).
-
-
-def can_observe(user, session) -> bool:
-    return can_validate(user) or (
-        session.lead_trainer_id == user.pk and can_lead_sessions(user)
-    )
-
-
-def can_cancel(user, session) -> bool:
-    # A suspended or demoted lead no longer cancels (nor e-mails everyone).
-    return is_session_lead(user, session) or can_validate(user)
-
-
-def can_review(user, session) -> bool:
-    return can_validate(user) and not is_session_trainer(user, session)

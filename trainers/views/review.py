@@ -14,11 +14,9 @@ from .. import services
 from ..forms.participants import parse_pk
 from ..forms.sessions import ObservationForm, ReviewForm
 from ..models import CascadeSession
-from ..permissions import require
+from ..permissions import can_observe, can_review, require
 from ..services import HELD_OR_LATER
 from .common import (
-    can_observe,
-    can_review,
     posted,
     report_html,
     seat_counts,

@@ -31,8 +31,11 @@ from ..forms.sessions import (
 )
 from ..models import CascadeSession, Participant, SessionPhoto
 from ..permissions import (
+    can_cancel,
     can_edit_session,
     can_lead_sessions,
+    can_observe,
+    can_review,
     can_see_all_sessions,
     can_see_participants,
     require,
@@ -40,9 +43,6 @@ from ..permissions import (
 )
 from ..services import EDITABLE, HELD_OR_LATER
 from .common import (
-    can_cancel,
-    can_observe,
-    can_review,
     error_text,
     paginate,
     posted,
