@@ -17,15 +17,14 @@ is part of the export without anyone remembering to add it.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import decimal
-import io
 import json
 import uuid
 
 from django.utils import timezone
 
+from kalanso import spreadsheets
 from kalanso.accounts import audit
 from kalanso.accounts.models import AuditEntry, User
 from trainers.models import Participant
@@ -181,23 +180,21 @@ def as_json(data: dict) -> str:
 
 
 def as_csv(data: dict) -> str:
-    """One line per value: section, record number, field, value."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerow(["section", "record", "field", "value"])
+    """One line per value: section, record number, field, value (written by
+    :mod:`kalanso.spreadsheets`, which escapes formulas)."""
+    return "".join(
+        spreadsheets.csv_lines(["section", "record", "field", "value"], _csv_rows(data))
+    )
 
-    def cell(value):
-        text = "" if value is None else str(value)
-        return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
 
+def _csv_rows(data: dict):
     for section, content in data.items():
         if isinstance(content, dict):
             records = [content]
         elif isinstance(content, list):
             records = content
         else:
-            writer.writerow([section, "", "", cell(content)])
+            yield [section, "", "", _text(content)]
             continue
         for number, record in enumerate(records, start=1):
             if (
@@ -208,8 +205,11 @@ def as_csv(data: dict) -> str:
                 for label, rows in record.items():
                     for n, row in enumerate(rows, start=1):
                         for field, value in row.items():
-                            writer.writerow([label, n, field, cell(value)])
+                            yield [label, n, field, _text(value)]
                 continue
             for field, value in record.items() if isinstance(record, dict) else []:
-                writer.writerow([section, number, field, cell(value)])
-    return buffer.getvalue()
+                yield [section, number, field, _text(value)]
+
+
+def _text(value):
+    return "" if value is None else str(value)

@@ -1,6 +1,8 @@
 """People's rights: a copy of one's data, erasure that keeps the totals, and
 the retention command."""
 
+import csv
+import io
 import json
 from datetime import date, timedelta
 
@@ -58,6 +60,10 @@ def test_own_data_export(client, programme):
     response = client.get(reverse("privacy:my_data_export", args=["csv"]))
     text = response.content.decode("utf-8-sig")
     assert "l1@example.org" in text and "trainers.participant" in text
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["section", "record", "field", "value"]
+    # A value a spreadsheet would run as a formula is written as text.
+    assert ["trainers.participant", "1", "phone", "'+22370000000"] in rows
     assert AuditEntry.objects.filter(action="accounts.export_own_data").count() == 2
 
 
