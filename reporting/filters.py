@@ -160,3 +160,22 @@ class YearForm(forms.Form):
         if not year:
             return Filters()
         return Filters(start=date(year, 1, 1), end=date(year, 12, 31))
+
+
+class ExportPeriodForm(forms.Form):
+    """What a file of aggregate figures may cover: all time or one calendar
+    year with figures (``years``), the periods of the one published system
+    (``reporting.published``). Any other filter (dates, region, course,
+    organisation type) is refused: two files cut differently could be
+    subtracted to give away a count the system hides."""
+
+    year = forms.TypedChoiceField(
+        label=_("Period"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args, years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [
+            ("", _("All time")),
+            *((year, str(year)) for year in years),
+        ]

@@ -27,7 +27,7 @@ from kalanso.accounts import audit
 from trainers.permissions import require
 
 from . import exports, presenters, published, report
-from .filters import FilterForm, Filters
+from .filters import ExportPeriodForm, FilterForm, Filters
 from .models import PublicSummarySettings
 from .permissions import can_export_personal_data, can_view_dashboard
 
@@ -66,6 +66,7 @@ def dashboard(request):
             "published": published_view,
             "query": query.urlencode(),
             "can_export_personal": can_export_personal_data(request.user),
+            "export_form": _export_period_form(request),
         },
     )
 
@@ -78,19 +79,37 @@ def _attachment(response, name):
     return response
 
 
+def _export_period_form(request):
+    return ExportPeriodForm(
+        request.GET if "year" in request.GET else None,
+        years=published.data_years(),
+        auto_id="export_%s",
+    )
+
+
 @never_cache
 @login_required
 @require_GET
 def export_aggregates(request, fmt):
+    """The tables as they are published, for all time or one calendar year:
+    the periods protected together with the public page and the API
+    (``published``). Any other cut is refused, since two files cut
+    differently could be subtracted ("all time" minus "from September" is
+    August, which the August file hides)."""
     require(can_view_dashboard(request.user))
-    form, filters = _filters(request)
-    if request.GET and not form.is_valid():
-        messages.error(request, _("The filters are not valid: nothing was exported."))
+    form = _export_period_form(request)
+    other = sorted(k for k, v in request.GET.items() if k != "year" and v)
+    if other or (form.is_bound and not form.is_valid()):
+        messages.error(
+            request,
+            _(
+                "Nothing was exported: a file of figures covers all time or one "
+                "calendar year, without other filters."
+            ),
+        )
         return redirect("reporting:dashboard")
-    if filters.is_empty:
-        data = published.published_report()  # the same figures as the public
-    else:
-        data = report.build(filters, published=True)
+    year = form.cleaned_data.get("year") if form.is_bound else None
+    data = published.published_report(year)
     audit.record(
         request.user,
         "reporting.export_aggregates",
@@ -99,15 +118,16 @@ def export_aggregates(request, fmt):
         **data.filters.as_dict(),
     )
     stamp = timezone.localdate().isoformat()
+    period = f"-{year}" if year else ""
     if fmt == "csv":
         response = HttpResponse(
             exports.aggregates_csv(data), content_type=spreadsheets.CSV_CONTENT_TYPE
         )
-        return _attachment(response, f"kalanso-report-{stamp}.csv")
+        return _attachment(response, f"kalanso-report{period}-{stamp}.csv")
     response = HttpResponse(
         exports.aggregates_xlsx(data), content_type=spreadsheets.XLSX_CONTENT_TYPE
     )
-    return _attachment(response, f"kalanso-report-{stamp}.xlsx")
+    return _attachment(response, f"kalanso-report{period}-{stamp}.xlsx")
 
 
 @never_cache
