@@ -1,11 +1,19 @@
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from taggit.models import Tag
 from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import (
+    IndexView,
+    SnippetViewSet,
+    SnippetViewSetGroup,
+)
+
+import django_filters
 
 from kalanso.accounts import roles
 
@@ -13,13 +21,43 @@ from . import admin_views, import_views
 from .models import Question, QuestionCategory, Quiz, Scenario
 
 
+class QuestionFilterSet(WagtailFilterSet):
+    tag = django_filters.ModelChoiceFilter(
+        label=_("Topic"),
+        field_name="tags",
+        queryset=Tag.objects.filter(assessments_questiontag_items__isnull=False)
+        .distinct()
+        .order_by("name"),
+        distinct=True,
+    )
+
+    class Meta:
+        model = Question
+        fields = ["type", "category", "language", "difficulty"]
+
+
+class QuestionIndexView(IndexView):
+    def search_queryset(self, queryset):
+        """Search in the database itself (the same on SQLite and PostgreSQL):
+        name, text, category and topics. A question with several matching
+        topics is listed once."""
+        if not self.is_searching:
+            return queryset
+        matching = super().search_queryset(Question.objects.all())
+        return queryset.filter(pk__in=matching.values("pk"))
+
+
 class QuestionViewSet(SnippetViewSet):
     model = Question
     icon = "help"
     menu_label = _("Question bank")
+    index_view_class = QuestionIndexView
     list_display = ["__str__", "type", "category", "language", "difficulty", "version"]
-    list_filter = ["type", "category", "language", "difficulty"]
-    search_fields = ["name", "text"]
+    filterset_class = QuestionFilterSet
+    # The database, not Wagtail's search index: the admin also searches by
+    # category and topic, and the index's per-field search fails on SQLite.
+    search_backend_name = None
+    search_fields = ["name", "text", "category__name", "tags__name"]
 
 
 class QuizViewSet(SnippetViewSet):
