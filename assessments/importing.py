@@ -77,6 +77,17 @@ def _to_html(text: str, text_format: str) -> str:
     return linebreaks(html.escape(text))
 
 
+def category_for_path(names) -> QuestionCategory:
+    """The category at this path of the tree (names from the top), creating
+    what is missing."""
+    category = None
+    for name in names:
+        category = QuestionCategory.objects.get_or_create(
+            parent=category, name=name[:200]
+        )[0]
+    return category
+
+
 @transaction.atomic
 def import_questions(
     questions: list[Question], *, default_category: QuestionCategory, language: str
@@ -85,15 +96,12 @@ def import_questions(
     created = []
     categories = {}
     for item in questions:
+        names = tuple(gift.category_names(item.category)) if item.category else ()
         category = default_category
-        if item.category:
-            name = (
-                item.category.rstrip("/").rsplit("/", 1)[-1].strip()[:200]
-                or default_category.name
-            )
-            if name not in categories:
-                categories[name] = QuestionCategory.objects.get_or_create(name=name)[0]
-            category = categories[name]
+        if names:
+            if names not in categories:
+                categories[names] = category_for_path(names)
+            category = categories[names]
         question = BankQuestion(
             type=item.type,
             name=item.name[:255],
@@ -153,7 +161,7 @@ def to_interchange(question: BankQuestion) -> Question:
         text=question.text,
         name=question.name,
         general_feedback=question.general_feedback,
-        category=question.category.name,
+        category=gift.category_path(question.category.path_names()),
         text_format="html",
     )
     if question.type in ("single", "multiple"):

@@ -32,18 +32,63 @@ FEEDBACK_FEATURES = ["bold", "italic", "link"]
 
 
 class QuestionCategory(models.Model):
-    """A shelf of the question bank (e.g. "Connecteurs et diviseurs")."""
+    """A shelf of the question bank (e.g. "Connecteurs et diviseurs"). Shelves
+    form a tree, as in Moodle: "Module 1" of one course and "Module 1" of
+    another are different categories under different parents."""
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text=_("Empty for a top-level category."),
+    )
     description = models.TextField(_("description"), blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("parent"), FieldPanel("description")]
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("question category")
         verbose_name_plural = _("question categories")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "name"], name="unique_category_name_in_parent"
+            ),
+            # NULL parents are all distinct to a unique index: top-level names
+            # need a constraint of their own.
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=Q(parent__isnull=True),
+                name="unique_top_level_category_name",
+            ),
+        ]
 
     def __str__(self):
-        return self.name
+        return " / ".join(self.path_names())
+
+    def ancestors(self) -> list["QuestionCategory"]:
+        """This category's ancestors, from the top, then itself."""
+        chain, node, seen = [], self, set()
+        while node is not None and node.pk not in seen:
+            seen.add(node.pk)
+            chain.append(node)
+            node = node.parent
+        return chain[::-1]
+
+    def path_names(self) -> list[str]:
+        return [category.name for category in self.ancestors()]
+
+    def clean(self):
+        super().clean()
+        if self.pk and self.parent_id:
+            if any(node.pk == self.pk for node in self.parent.ancestors()):
+                raise ValidationError(
+                    {"parent": _("A category cannot be placed inside itself.")}
+                )
 
 
 class Scenario(models.Model):

@@ -73,6 +73,9 @@ class CategoryViewSet(SnippetViewSet):
     model = QuestionCategory
     icon = "folder-open-inverse"
     menu_label = _("Question categories")
+    list_display = ["__str__", "description"]
+    list_filter = ["parent"]
+    search_fields = ["name", "description"]
 
 
 class ScenarioViewSet(SnippetViewSet):
