@@ -148,6 +148,33 @@ def register_import_menu_item():
     )
 
 
+class ExportQuestionsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return roles.can_export_questions(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_export_menu_item():
+    return ExportQuestionsMenuItem(
+        _("Export questions"),
+        reverse("assessments_export_questions"),
+        icon_name="download",
+        order=261,
+    )
+
+
+@hooks.register("register_snippet_listing_buttons")
+def category_listing_buttons(snippet, user, next_url=None):
+    if isinstance(snippet, QuestionCategory) and roles.can_export_questions(user):
+        yield Button(
+            _("Export with subcategories (GIFT)"),
+            reverse("assessments_export_questions")
+            + f"?category={snippet.pk}&subcategories=on&format=gift",
+            icon_name="download",
+            priority=18,
+        )
+
+
 @hooks.register("register_snippet_listing_buttons")
 def quiz_listing_buttons(snippet, user, next_url=None):
     """Entries in the "More" menu of each quiz in the listing, each one only
