@@ -14,7 +14,14 @@ from django.utils.translation import gettext_lazy
 from kalanso.accounts import roles
 
 from . import gift, selectors
-from .importing import export_questions, import_questions, parse
+from .importing import (
+    NEW_VERSION,
+    SKIP,
+    export_questions,
+    find_duplicates,
+    import_questions,
+    parse,
+)
 from .interchange import InterchangeError, type_label
 from .models import LANGUAGES, QuestionCategory, Quiz
 
@@ -79,15 +86,42 @@ def import_questions_view(request):
                 request, "assessments/admin/import.html", context, status=400
             )
         if request.POST.get("confirm") == "1":
-            created = import_questions(
-                questions, default_category=data["category"], language=data["language"]
+            result = import_questions(
+                questions,
+                default_category=data["category"],
+                language=data["language"],
+                # Skipping is the default; only an explicit choice adds versions.
+                duplicates=(
+                    NEW_VERSION
+                    if request.POST.get("duplicates") == NEW_VERSION
+                    else SKIP
+                ),
+                user=request.user,
             )
             messages.success(
-                request, _("%(count)s questions imported.") % {"count": len(created)}
+                request,
+                _(
+                    "%(count)s questions imported; %(skipped)s already in the bank "
+                    "skipped; %(versions)s new versions."
+                )
+                % {
+                    "count": len(result.created),
+                    "skipped": len(result.skipped),
+                    "versions": len(result.new_versions),
+                },
             )
             return redirect("wagtailsnippets_assessments_question:list")
+        duplicates = find_duplicates(
+            questions, default_category=data["category"], language=data["language"]
+        )
+        rows = _preview_rows(questions)
+        for row, same in zip(rows, duplicates, strict=True):
+            row["duplicate"] = same
         context.update(
-            preview=_preview_rows(questions),
+            preview=rows,
+            duplicate_count=sum(1 for same in duplicates if same is not None),
+            skip=SKIP,
+            new_version=NEW_VERSION,
             confirm_form=ImportForm(
                 initial={**data, "file": None},
             ),

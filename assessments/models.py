@@ -242,6 +242,35 @@ class Question(RevisionMixin, index.Indexed, ClusterableModel):
         if self.pk and not isinstance(self.version, int):
             self.refresh_from_db(fields=["version"])
 
+    def content_key(self, answers=None, *, with_name: bool = True) -> tuple:
+        """What makes two questions the same for a reader: type, text, answers
+        (and the name, for the bank). Copies of a question share it."""
+        answers = list(answers if answers is not None else self.answers.all())
+        answers.sort(key=lambda a: a.sort_order or 0)
+
+        def number(value):
+            return None if value is None else Decimal(value).normalize()
+
+        return (
+            self.type,
+            " ".join((self.name or "").split()) if with_name else None,
+            " ".join((self.text or "").split()),
+            self.correct_answer_true if self.type == self.Type.TRUE_FALSE else None,
+            tuple(
+                (
+                    " ".join(a.text.split()),
+                    number(a.fraction),
+                    a.feedback.strip(),
+                    a.match.strip(),
+                    number(a.number),
+                    number(a.tolerance),
+                    number(a.minimum),
+                    number(a.maximum),
+                )
+                for a in answers
+            ),
+        )
+
     def snapshot(self, answers=None) -> dict:
         """The frozen JSON copy an attempt keeps (see assessments.scoring)."""
         answers = list(answers if answers is not None else self.answers.all())
