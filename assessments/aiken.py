@@ -23,7 +23,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from assessments.gift import MAX_ERRORS, MAX_SOURCE_CHARS
-from assessments.interchange import Choice, InterchangeError, Question
+from assessments.interchange import Choice, InterchangeError, Question, type_label
 
 __all__ = ["MAX_OPTIONS", "export_aiken", "parse_aiken"]
 
@@ -207,9 +207,9 @@ def _single_line(text: str) -> bool:
 def _problem(question: Question) -> str | None:
     """Why Aiken cannot express this question, or None."""
     if question.type != "single":
-        return _("Aiken only has single-choice questions (this one is “%(type)s”).") % {
-            "type": question.type
-        }
+        return _(
+            "Aiken only has single-choice questions; this one is of type “%(type)s”."
+        ) % {"type": type_label(question.type)}
     if not 2 <= len(question.choices) <= MAX_OPTIONS:
         return _("Aiken needs 2 to %(max)s options (this question has %(count)s).") % {
             "max": MAX_OPTIONS,

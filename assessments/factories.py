@@ -5,8 +5,8 @@ from decimal import Decimal
 from .models import Answer, Question, QuestionCategory, Quiz, QuizSlot
 
 
-def category(name="Connecteurs et diviseurs"):
-    return QuestionCategory.objects.get_or_create(name=name)[0]
+def category(name="Connecteurs et diviseurs", parent=None):
+    return QuestionCategory.objects.get_or_create(name=name, parent=parent)[0]
 
 
 def question(type="single", text="<p>Question ?</p>", answers=(), cat=None, **fields):

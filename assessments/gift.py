@@ -13,7 +13,12 @@ The format, as Moodle reads it:
 * Questions are separated by blank lines. Lines are trimmed. A line starting
   with `//` is a comment (it does not end the question it is in).
 * `$CATEGORY: name` sets the category of the following questions (here it is
-  a line of its own and also ends the question before it).
+  a line of its own and also ends the question before it). The name is a path
+  in the category tree, as Moodle writes it: `$course$/top/Module 1/Leçon 2`.
+  An optional context prefix (`$course$/`, `$system$/`, `$module$/`,
+  `$cat$/`…) says which of Moodle's banks it belongs to; `top` is the bank's
+  invisible root; `//` stands for a slash inside a name. `category_names`
+  reads such a path, `category_path` writes one.
 * `::Title::` at the start names the question.
 * `[html]`, `[moodle]`, `[plain]` or `[markdown]` at the start of the text sets
   its format (answers and feedback may carry one too; it is dropped there).
@@ -61,7 +66,15 @@ from assessments.interchange import (
     ShortAnswer,
 )
 
-__all__ = ["BLANK", "FORMATS", "escape_gift", "export_gift", "parse_gift"]
+__all__ = [
+    "BLANK",
+    "FORMATS",
+    "category_names",
+    "category_path",
+    "escape_gift",
+    "export_gift",
+    "parse_gift",
+]
 
 # Refuse larger sources outright (a big Moodle bank is well under a megabyte).
 MAX_SOURCE_CHARS = 5_000_000
@@ -108,6 +121,39 @@ _WEIGHT = re.compile(r"%(-?[0-9]+(?:\.[0-9]*)?)%")
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 _CATEGORY = "$CATEGORY:"
+# Moodle's context prefix of a category path: "$course$/", "$system$/"…
+_CONTEXT_PREFIX = re.compile(r"\$([a-z]+)\$(?:/|$)", re.IGNORECASE)
+# The context written on export (Moodle imports it into the current course).
+EXPORT_CONTEXT = "$course$"
+# Moodle's root category of every context (Moodle 3.5 and later).
+_TOP = "top"
+_SLASH = "\ud807"  # stands for "//" (a slash inside a name) while splitting
+
+
+def category_names(path: str) -> list[str]:
+    """The category names of a `$CATEGORY:` path, from the top of the tree:
+    `$course$/top/Vérification/Import GIFT` → ["Vérification", "Import GIFT"].
+    The context prefix and Moodle's `top` root are dropped; empty names are
+    skipped."""
+    path = path.strip(_WS)
+    match = _CONTEXT_PREFIX.match(path)
+    if match:
+        path = path[match.end() :]
+    parts = path.replace("//", _SLASH).split("/")
+    names = [part.replace(_SLASH, "/").strip(_WS) for part in parts]
+    names = [name for name in names if name]
+    if names and names[0] == _TOP:
+        names = names[1:]
+    return names
+
+
+def category_path(names: list[str]) -> str:
+    """The `$CATEGORY:` path Moodle writes for a category and its ancestors."""
+    if not names:
+        return ""
+    return "/".join(
+        [EXPORT_CONTEXT, _TOP, *(name.replace("/", "//") for name in names)]
+    )
 
 
 class _TooManyErrors(Exception):

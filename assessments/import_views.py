@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -13,9 +13,17 @@ from django.utils.translation import gettext_lazy
 
 from kalanso.accounts import roles
 
-from .importing import export_questions, import_questions, parse
-from .interchange import InterchangeError
-from .models import LANGUAGES, Question, QuestionCategory, Quiz
+from . import gift, selectors
+from .importing import (
+    NEW_VERSION,
+    SKIP,
+    export_questions,
+    find_duplicates,
+    import_questions,
+    parse,
+)
+from .interchange import InterchangeError, type_label
+from .models import LANGUAGES, QuestionCategory, Quiz
 
 MAX_BYTES = 5 * 1024 * 1024
 FORMATS = [("gift", "GIFT (Moodle)"), ("aiken", "Aiken")]
@@ -78,15 +86,42 @@ def import_questions_view(request):
                 request, "assessments/admin/import.html", context, status=400
             )
         if request.POST.get("confirm") == "1":
-            created = import_questions(
-                questions, default_category=data["category"], language=data["language"]
+            result = import_questions(
+                questions,
+                default_category=data["category"],
+                language=data["language"],
+                # Skipping is the default; only an explicit choice adds versions.
+                duplicates=(
+                    NEW_VERSION
+                    if request.POST.get("duplicates") == NEW_VERSION
+                    else SKIP
+                ),
+                user=request.user,
             )
             messages.success(
-                request, _("%(count)s questions imported.") % {"count": len(created)}
+                request,
+                _(
+                    "%(count)s questions imported; %(skipped)s already in the bank "
+                    "skipped; %(versions)s new versions."
+                )
+                % {
+                    "count": len(result.created),
+                    "skipped": len(result.skipped),
+                    "versions": len(result.new_versions),
+                },
             )
             return redirect("wagtailsnippets_assessments_question:list")
+        duplicates = find_duplicates(
+            questions, default_category=data["category"], language=data["language"]
+        )
+        rows = _preview_rows(questions)
+        for row, same in zip(rows, duplicates, strict=True):
+            row["duplicate"] = same
         context.update(
-            preview=questions,
+            preview=rows,
+            duplicate_count=sum(1 for same in duplicates if same is not None),
+            skip=SKIP,
+            new_version=NEW_VERSION,
             confirm_form=ImportForm(
                 initial={**data, "file": None},
             ),
@@ -95,43 +130,87 @@ def import_questions_view(request):
     return TemplateResponse(request, "assessments/admin/import.html", context)
 
 
+class ExportForm(forms.Form):
+    """What to export: a quiz's questions, or a category (with or without its
+    subcategories), in GIFT or Aiken."""
+
+    quiz = forms.ModelChoiceField(
+        label=gettext_lazy("Quiz"), queryset=Quiz.objects.all(), required=False
+    )
+    category = forms.ModelChoiceField(
+        label=gettext_lazy("…or category"),
+        queryset=QuestionCategory.objects.all(),
+        required=False,
+    )
+    subcategories = forms.BooleanField(
+        label=gettext_lazy("Include its subcategories"), required=False
+    )
+    format = forms.ChoiceField(
+        label=gettext_lazy("Format"), choices=FORMATS, required=False
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("quiz")) == bool(cleaned.get("category")):
+            raise forms.ValidationError(_("Choose either a quiz or a category."))
+        cleaned["format"] = cleaned.get("format") or "gift"
+        return cleaned
+
+
+def _preview_rows(questions):
+    """What the import preview shows of each parsed question."""
+    return [
+        {
+            "line": q.line,
+            "type": type_label(q.type),
+            "name": q.name,
+            "text": q.text,
+            "category": " / ".join(gift.category_names(q.category)),
+        }
+        for q in questions
+    ]
+
+
 def export_questions_view(request):
     _require(roles.can_export_questions(request.user))
-    file_format = request.GET.get("format", "gift")
-    if file_format not in dict(FORMATS):
-        return HttpResponse(_("Unknown format."), status=400, content_type="text/plain")
-    if request.GET.get("quiz"):
-        quiz = get_object_or_404(Quiz, pk=request.GET["quiz"])
-        ids = list(
-            quiz.slots.exclude(question=None).values_list("question_id", flat=True)
+    asked = any(key in request.GET for key in ("quiz", "category"))
+    form = ExportForm(request.GET if asked else None)
+    context = {
+        "form": form,
+        "header_title": _("Export questions"),
+        "page_title": _("Export questions"),
+    }
+    if not form.is_valid():
+        status = 400 if asked else 200
+        return TemplateResponse(
+            request, "assessments/admin/export.html", context, status=status
         )
-        questions = sorted(
-            Question.objects.filter(pk__in=ids)
-            .prefetch_related("answers")
-            .select_related("category"),
-            key=lambda q: ids.index(q.pk),
-        )
-        name = quiz.title
-    elif request.GET.get("category"):
-        category = get_object_or_404(QuestionCategory, pk=request.GET["category"])
-        questions = list(
-            category.questions.prefetch_related("answers")
-            .select_related("category")
-            .order_by("pk")
-        )
-        name = category.name
+    data = form.cleaned_data
+    file_format = data["format"]
+    if data["quiz"]:
+        questions = selectors.questions_of_quiz(data["quiz"])
+        name = data["quiz"].title
     else:
-        return HttpResponse(
-            _("Choose a quiz or a category."), status=400, content_type="text/plain"
+        questions = selectors.questions_of_category(
+            data["category"], subcategories=data["subcategories"]
+        )
+        name = data["category"].name
+    if not questions:
+        context["errors"] = [(None, "", _("There is no question to export."))]
+        return TemplateResponse(
+            request, "assessments/admin/export.html", context, status=400
         )
     try:
         text = export_questions(questions, file_format)
     except InterchangeError as error:
-        body = "\n".join(
-            _("Question %(n)s: %(message)s") % {"n": n, "message": m}
-            for n, m in error.errors
+        # Each question that cannot be written, named as people know it.
+        context["errors"] = [
+            (number, str(questions[number - 1]), message)
+            for number, message in error.errors
+        ]
+        return TemplateResponse(
+            request, "assessments/admin/export.html", context, status=400
         )
-        return HttpResponse(body, status=400, content_type="text/plain; charset=utf-8")
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     filename = f"{slugify(name) or 'questions'}.{file_format}.txt"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -2,6 +2,7 @@
 Aiken). Imports are all-or-nothing: any problem, and nothing is written."""
 
 import html
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
@@ -77,68 +78,169 @@ def _to_html(text: str, text_format: str) -> str:
     return linebreaks(html.escape(text))
 
 
+def category_for_path(names) -> QuestionCategory:
+    """The category at this path of the tree (names from the top), creating
+    what is missing."""
+    category = None
+    for name in names:
+        category = QuestionCategory.objects.get_or_create(
+            parent=category, name=name[:200]
+        )[0]
+    return category
+
+
+def existing_category_for_path(names) -> QuestionCategory | None:
+    """The category at this path, if it exists (nothing is created)."""
+    category = None
+    for name in names:
+        category = QuestionCategory.objects.filter(
+            parent=category, name=name[:200]
+        ).first()
+        if category is None:
+            return None
+    return category
+
+
+def _category_names(item: Question) -> tuple[str, ...]:
+    return tuple(gift.category_names(item.category)) if item.category else ()
+
+
+def _build(item: Question, category, language: str) -> BankQuestion:
+    """An unsaved bank question (with its answers) for a parsed question."""
+    question = BankQuestion(
+        type=item.type,
+        name=item.name[:255],
+        text=_to_html(item.text, item.text_format),
+        general_feedback=_to_html(item.general_feedback, item.text_format)
+        if item.general_feedback
+        else "",
+        category=category,
+        language=language,
+    )
+    answers = []
+    if item.type in ("single", "multiple"):
+        answers = [
+            Answer(text=c.text, fraction=c.fraction, feedback=c.feedback[:1000])
+            for c in item.choices
+        ]
+    elif item.type == "truefalse":
+        question.correct_answer_true = bool(item.correct)
+        question.feedback_true = item.feedback_true[:500]
+        question.feedback_false = item.feedback_false[:500]
+    elif item.type == "short":
+        answers = [
+            Answer(text=a.text, fraction=a.fraction, feedback=a.feedback[:1000])
+            for a in item.short_answers
+        ]
+    elif item.type == "numerical":
+        answers = [
+            Answer(
+                number=a.value,
+                tolerance=a.tolerance,
+                minimum=a.minimum,
+                maximum=a.maximum,
+                fraction=a.fraction,
+                feedback=a.feedback[:1000],
+            )
+            for a in item.numeric_answers
+        ]
+    elif item.type == "matching":
+        answers = [Answer(text=p.prompt, match=p.answer) for p in item.pairs]
+    for order, answer in enumerate(answers):
+        answer.sort_order = order
+    question.answers = answers
+    return question
+
+
+class _Bank:
+    """The content keys of the questions already in each category."""
+
+    def __init__(self):
+        self.keys: dict[int, dict[tuple, BankQuestion]] = {}
+
+    def same_as(self, question: BankQuestion, category) -> BankQuestion | None:
+        if category is None or category.pk is None:
+            return None
+        if category.pk not in self.keys:
+            self.keys[category.pk] = {
+                existing.content_key(): existing
+                for existing in BankQuestion.objects.filter(
+                    category=category
+                ).prefetch_related("answers")
+            }
+        return self.keys[category.pk].get(
+            question.content_key(list(question.answers.all()))
+        )
+
+
+def find_duplicates(
+    questions: list[Question], *, default_category: QuestionCategory, language: str
+) -> list[BankQuestion | None]:
+    """For each parsed question, the question of its target category that is
+    identical to it (same type, name, text and answers), or None. Writes
+    nothing: a category that does not exist yet holds no duplicate."""
+    bank, categories, found = _Bank(), {}, []
+    for item in questions:
+        names = _category_names(item)
+        if names not in categories:
+            categories[names] = (
+                existing_category_for_path(names) if names else default_category
+            )
+        category = categories[names]
+        found.append(bank.same_as(_build(item, category, language), category))
+    return found
+
+
+SKIP = "skip"
+NEW_VERSION = "new_version"
+
+
+@dataclass
+class ImportResult:
+    created: list[BankQuestion] = field(default_factory=list)
+    skipped: list[BankQuestion] = field(default_factory=list)  # already in the bank
+    new_versions: list[BankQuestion] = field(default_factory=list)
+
+
 @transaction.atomic
 def import_questions(
-    questions: list[Question], *, default_category: QuestionCategory, language: str
-) -> list[BankQuestion]:
-    """Write parsed questions to the bank in one transaction."""
-    created = []
+    questions: list[Question],
+    *,
+    default_category: QuestionCategory,
+    language: str,
+    duplicates: str = SKIP,
+    user=None,
+) -> ImportResult:
+    """Write parsed questions to the bank in one transaction. A question
+    identical to one that was already in its category is skipped (``duplicates=SKIP``,
+    the default) or becomes a new version of that question (``NEW_VERSION``):
+    either way the bank holds it once."""
+    result = ImportResult()
+    # Compared with the bank as it was before this import: a file may hold the
+    # same question twice on purpose (Moodle's examples do).
+    already = find_duplicates(
+        questions, default_category=default_category, language=language
+    )
     categories = {}
-    for item in questions:
+    for item, same in zip(questions, already, strict=True):
+        if same is not None:
+            if duplicates == NEW_VERSION:
+                same.save()
+                same.save_revision(user=user, log_action=True)
+                result.new_versions.append(same)
+            else:
+                result.skipped.append(same)
+            continue
+        names = _category_names(item)
         category = default_category
-        if item.category:
-            name = (
-                item.category.rstrip("/").rsplit("/", 1)[-1].strip()[:200]
-                or default_category.name
-            )
-            if name not in categories:
-                categories[name] = QuestionCategory.objects.get_or_create(name=name)[0]
-            category = categories[name]
-        question = BankQuestion(
-            type=item.type,
-            name=item.name[:255],
-            text=_to_html(item.text, item.text_format),
-            general_feedback=_to_html(item.general_feedback, item.text_format)
-            if item.general_feedback
-            else "",
-            category=category,
-            language=language,
-        )
-        answers = []
-        if item.type in ("single", "multiple"):
-            answers = [
-                Answer(text=c.text, fraction=c.fraction, feedback=c.feedback[:1000])
-                for c in item.choices
-            ]
-        elif item.type == "truefalse":
-            question.correct_answer_true = bool(item.correct)
-            question.feedback_true = item.feedback_true[:500]
-            question.feedback_false = item.feedback_false[:500]
-        elif item.type == "short":
-            answers = [
-                Answer(text=a.text, fraction=a.fraction, feedback=a.feedback[:1000])
-                for a in item.short_answers
-            ]
-        elif item.type == "numerical":
-            answers = [
-                Answer(
-                    number=a.value,
-                    tolerance=a.tolerance,
-                    minimum=a.minimum,
-                    maximum=a.maximum,
-                    fraction=a.fraction,
-                    feedback=a.feedback[:1000],
-                )
-                for a in item.numeric_answers
-            ]
-        elif item.type == "matching":
-            answers = [Answer(text=p.prompt, match=p.answer) for p in item.pairs]
-        for order, answer in enumerate(answers):
-            answer.sort_order = order
-        question.answers = answers
+        if names:
+            if names not in categories:
+                categories[names] = category_for_path(names)
+            category = categories[names]
+        question = _build(item, category, language)
         question.save()
-        created.append(question)
-    return created
+        result.created.append(question)
+    return result
 
 
 def _plain(value: str) -> str:
@@ -153,7 +255,7 @@ def to_interchange(question: BankQuestion) -> Question:
         text=question.text,
         name=question.name,
         general_feedback=question.general_feedback,
-        category=question.category.name,
+        category=gift.category_path(question.category.path_names()),
         text_format="html",
     )
     if question.type in ("single", "multiple"):

@@ -8,6 +8,25 @@ application maps them to and from its models.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
+
+# What people read for each question type (never the codes below).
+TYPE_LABELS = {
+    "single": _("Single choice"),
+    "multiple": _("Multiple answers"),
+    "truefalse": _("True / false"),
+    "short": _("Short answer"),
+    "numerical": _("Numerical"),
+    "matching": _("Matching"),
+    "ordering": _("Ordering"),
+    "essay": _("Essay"),
+    "description": _("Description (no answer)"),
+}
+
+
+def type_label(code: str) -> str:
+    return str(TYPE_LABELS.get(code, code))
+
 
 @dataclass
 class Choice:  # single / multiple choice option

@@ -32,18 +32,63 @@ FEEDBACK_FEATURES = ["bold", "italic", "link"]
 
 
 class QuestionCategory(models.Model):
-    """A shelf of the question bank (e.g. "Connecteurs et diviseurs")."""
+    """A shelf of the question bank (e.g. "Connecteurs et diviseurs"). Shelves
+    form a tree, as in Moodle: "Module 1" of one course and "Module 1" of
+    another are different categories under different parents."""
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text=_("Empty for a top-level category."),
+    )
     description = models.TextField(_("description"), blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("parent"), FieldPanel("description")]
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("question category")
         verbose_name_plural = _("question categories")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "name"], name="unique_category_name_in_parent"
+            ),
+            # NULL parents are all distinct to a unique index: top-level names
+            # need a constraint of their own.
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=Q(parent__isnull=True),
+                name="unique_top_level_category_name",
+            ),
+        ]
 
     def __str__(self):
-        return self.name
+        return " / ".join(self.path_names())
+
+    def ancestors(self) -> list["QuestionCategory"]:
+        """This category's ancestors, from the top, then itself."""
+        chain, node, seen = [], self, set()
+        while node is not None and node.pk not in seen:
+            seen.add(node.pk)
+            chain.append(node)
+            node = node.parent
+        return chain[::-1]
+
+    def path_names(self) -> list[str]:
+        return [category.name for category in self.ancestors()]
+
+    def clean(self):
+        super().clean()
+        if self.pk and self.parent_id:
+            if any(node.pk == self.pk for node in self.parent.ancestors()):
+                raise ValidationError(
+                    {"parent": _("A category cannot be placed inside itself.")}
+                )
 
 
 class Scenario(models.Model):
@@ -196,6 +241,35 @@ class Question(RevisionMixin, index.Indexed, ClusterableModel):
         super().save(*args, **kwargs)
         if self.pk and not isinstance(self.version, int):
             self.refresh_from_db(fields=["version"])
+
+    def content_key(self, answers=None, *, with_name: bool = True) -> tuple:
+        """What makes two questions the same for a reader: type, text, answers
+        (and the name, for the bank). Copies of a question share it."""
+        answers = list(answers if answers is not None else self.answers.all())
+        answers.sort(key=lambda a: a.sort_order or 0)
+
+        def number(value):
+            return None if value is None else Decimal(value).normalize()
+
+        return (
+            self.type,
+            " ".join((self.name or "").split()) if with_name else None,
+            " ".join((self.text or "").split()),
+            self.correct_answer_true if self.type == self.Type.TRUE_FALSE else None,
+            tuple(
+                (
+                    " ".join(a.text.split()),
+                    number(a.fraction),
+                    a.feedback.strip(),
+                    a.match.strip(),
+                    number(a.number),
+                    number(a.tolerance),
+                    number(a.minimum),
+                    number(a.maximum),
+                )
+                for a in answers
+            ),
+        )
 
     def snapshot(self, answers=None) -> dict:
         """The frozen JSON copy an attempt keeps (see assessments.scoring)."""

@@ -30,13 +30,15 @@ def draw_questions(
     """Fixed questions in slot order and random draws (frozen at the start of an
     attempt, or printed on a paper variant). `shuffle` applies the quiz's
     "shuffle questions" setting."""
-    chosen, taken = [], set()
+    chosen, taken, seen = [], set(), set()
     slots = quiz.slots.select_related("question__scenario", "random_category")
+    slots = slots.prefetch_related("question__answers")
     for slot in slots.order_by("sort_order", "pk"):
         if slot.question_id:
             if slot.question_id not in taken:
                 chosen.append(slot.question)
                 taken.add(slot.question_id)
+                seen.add(slot.question.content_key(with_name=False))
             continue
         pool = Question.objects.exclude(pk__in=taken)
         if slot.random_category_id:
@@ -44,11 +46,30 @@ def draw_questions(
         if slot.random_tag:
             pool = pool.filter(tags__name__iexact=slot.random_tag)
         ids = sorted(set(pool.values_list("pk", flat=True)))
-        picked = rng.sample(ids, min(slot.random_count, len(ids)))
-        found = Question.objects.select_related("scenario").in_bulk(picked)
-        for pk in picked:
-            chosen.append(found[pk])
-            taken.add(pk)
+        rng.shuffle(ids)
+        # Copies of a question (same text and answers, e.g. imported twice)
+        # count once: look at candidates in random order, skip a copy of one
+        # already drawn. Candidates are loaded a few at a time.
+        wanted, start = slot.random_count, 0
+        batch = max(2 * wanted, 20)
+        while wanted and start < len(ids):
+            candidates = ids[start : start + batch]
+            start += batch
+            found = (
+                Question.objects.select_related("scenario")
+                .prefetch_related("answers")
+                .in_bulk(candidates)
+            )
+            for pk in candidates:
+                key = found[pk].content_key(with_name=False)
+                taken.add(pk)
+                if key in seen:
+                    continue
+                seen.add(key)
+                chosen.append(found[pk])
+                wanted -= 1
+                if not wanted:
+                    break
     if shuffle and quiz.shuffle_questions:
         rng.shuffle(chosen)
     return chosen

@@ -1,11 +1,19 @@
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from taggit.models import Tag
 from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import (
+    IndexView,
+    SnippetViewSet,
+    SnippetViewSetGroup,
+)
+
+import django_filters
 
 from kalanso.accounts import roles
 
@@ -13,13 +21,43 @@ from . import admin_views, import_views
 from .models import Question, QuestionCategory, Quiz, Scenario
 
 
+class QuestionFilterSet(WagtailFilterSet):
+    tag = django_filters.ModelChoiceFilter(
+        label=_("Topic"),
+        field_name="tags",
+        queryset=Tag.objects.filter(assessments_questiontag_items__isnull=False)
+        .distinct()
+        .order_by("name"),
+        distinct=True,
+    )
+
+    class Meta:
+        model = Question
+        fields = ["type", "category", "language", "difficulty"]
+
+
+class QuestionIndexView(IndexView):
+    def search_queryset(self, queryset):
+        """Search in the database itself (the same on SQLite and PostgreSQL):
+        name, text, category and topics. A question with several matching
+        topics is listed once."""
+        if not self.is_searching:
+            return queryset
+        matching = super().search_queryset(Question.objects.all())
+        return queryset.filter(pk__in=matching.values("pk"))
+
+
 class QuestionViewSet(SnippetViewSet):
     model = Question
     icon = "help"
     menu_label = _("Question bank")
+    index_view_class = QuestionIndexView
     list_display = ["__str__", "type", "category", "language", "difficulty", "version"]
-    list_filter = ["type", "category", "language", "difficulty"]
-    search_fields = ["name", "text"]
+    filterset_class = QuestionFilterSet
+    # The database, not Wagtail's search index: the admin also searches by
+    # category and topic, and the index's per-field search fails on SQLite.
+    search_backend_name = None
+    search_fields = ["name", "text", "category__name", "tags__name"]
 
 
 class QuizViewSet(SnippetViewSet):
@@ -35,6 +73,9 @@ class CategoryViewSet(SnippetViewSet):
     model = QuestionCategory
     icon = "folder-open-inverse"
     menu_label = _("Question categories")
+    list_display = ["__str__", "description"]
+    list_filter = ["parent"]
+    search_fields = ["name", "description"]
 
 
 class ScenarioViewSet(SnippetViewSet):
@@ -105,6 +146,33 @@ def register_import_menu_item():
         icon_name="upload",
         order=260,
     )
+
+
+class ExportQuestionsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return roles.can_export_questions(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_export_menu_item():
+    return ExportQuestionsMenuItem(
+        _("Export questions"),
+        reverse("assessments_export_questions"),
+        icon_name="download",
+        order=261,
+    )
+
+
+@hooks.register("register_snippet_listing_buttons")
+def category_listing_buttons(snippet, user, next_url=None):
+    if isinstance(snippet, QuestionCategory) and roles.can_export_questions(user):
+        yield Button(
+            _("Export with subcategories (GIFT)"),
+            reverse("assessments_export_questions")
+            + f"?category={snippet.pk}&subcategories=on&format=gift",
+            icon_name="download",
+            priority=18,
+        )
 
 
 @hooks.register("register_snippet_listing_buttons")

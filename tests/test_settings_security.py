@@ -74,3 +74,34 @@ def test_public_pages_send_csp_without_inline_scripts(client, course):
 def test_admin_is_exempt_from_public_csp(admin_client):
     response = admin_client.get("/admin/")
     assert "Content-Security-Policy" not in response
+
+
+@pytest.mark.django_db
+def test_page_preview_may_be_framed_by_the_admin_only(admin_client, lessons):
+    """The editor's preview panel is an iframe of the admin: the preview
+    response allows the site's own origin as a frame ancestor, and only it."""
+    lesson = lessons[0]
+    url = f"/admin/pages/{lesson.pk}/edit/preview/"
+    edit = admin_client.get(f"/admin/pages/{lesson.pk}/edit/")
+    assert edit.status_code == 200
+    form = {
+        "title": "Leçon en aperçu",
+        "slug": lesson.slug,
+        "summary": "",
+        "duration_minutes": "15",
+        "body-count": "0",
+    }
+    posted = admin_client.post(url, form)
+    assert posted.json()["is_valid"] is True, posted.content
+    preview = admin_client.get(url, {"in_preview_panel": "true"})
+    assert "Leçon en aperçu" in preview.content.decode()
+    policy = preview["Content-Security-Policy"]
+    assert "frame-ancestors 'self'" in policy
+    assert "'none'" not in policy.split("frame-ancestors")[1].split(";")[0]
+    assert "script-src 'self'" in policy  # the rest of the policy stays strict
+    assert preview["X-Frame-Options"] == "SAMEORIGIN"
+
+    # The published lesson itself still refuses every frame.
+    public = admin_client.get(lesson.url)
+    assert "frame-ancestors 'none'" in public["Content-Security-Policy"]
+    assert public["X-Frame-Options"] == "DENY"

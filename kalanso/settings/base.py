@@ -89,7 +89,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kalanso.middleware.AdminPreviewFrameMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "kalanso.framing.SiteCSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "kalanso.middleware.PublicPageCacheFetchMiddleware",
     "kalanso.middleware.CachedPageRouteMiddleware",
@@ -299,7 +299,8 @@ WAGTAILADMIN_RICH_TEXT_EDITORS = {
     }
 }
 
-# Content-Security-Policy for the public site (the Wagtail admin is exempt).
+# Content-Security-Policy for the public site (the Wagtail admin is exempt; page
+# previews may be framed by the admin: see kalanso.framing).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
