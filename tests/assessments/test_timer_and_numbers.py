@@ -87,9 +87,7 @@ def test_numbers_lose_trailing_zeros_and_follow_the_language():
         assert decimal_text("2.500000") == "2.5"
 
 
-@pytest.mark.parametrize(
-    ("lang", "expected"), [("en", "2015 ± 0"), ("fr", "2015 ± 0")]
-)
+@pytest.mark.parametrize(("lang", "expected"), [("en", "2015 ± 0"), ("fr", "2015 ± 0")])
 def test_numerical_review_without_trailing_zeros(
     trainee_client, timed_quiz, lang, expected
 ):
