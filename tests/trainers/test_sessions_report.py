@@ -7,7 +7,7 @@ from decimal import Decimal
 from html.parser import HTMLParser
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 import pytest
 
@@ -370,3 +370,18 @@ def test_master_cannot_observe_himself(client, course, master, own_trainer):
     )
     assert response.status_code == 200
     assert not Observation.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["session_review", "session_detail"])
+def test_session_pages_list_the_working_languages(client, master, reported, name):
+    """The review page said "Working languages: Not given" for a session held
+    in French and Fulfulde."""
+    from trainers.models import SpokenLanguage
+
+    reported.languages.set(SpokenLanguage.objects.filter(code__in=["fr", "ff"]))
+    client.force_login(master)
+    with translation.override("en"):
+        html = client.get(url(name, reported.pk)).content.decode()
+    facts = html.split("Working languages", 1)[1].split("</dd>", 1)[0]
+    assert "Not given" not in facts
+    assert "Fulfulde" in facts

@@ -21,7 +21,7 @@ from .common import (
     can_review,
     posted,
     report_html,
-    seat_counts,
+    session_facts,
     session_or_404,
     summary,
 )
@@ -69,7 +69,7 @@ def session_review(request, pk):
             "can_review": session.status == Status.REPORTED,
             "report_html": report_html(session),
             "photos": list(session.photos.all()),
-            "seats": seat_counts(session),
+            **session_facts(session, request=request),
             "summary": summary(session),
             "reviews": list(session.reviews.select_related("reviewer")),
         },
