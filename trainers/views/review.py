@@ -5,6 +5,7 @@ trainer). The changes go through ``trainers.services``."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -14,11 +15,12 @@ from .. import services
 from ..forms.participants import parse_pk
 from ..forms.sessions import ObservationForm, ReviewForm
 from ..models import CascadeSession
-from ..permissions import require
+from ..permissions import can_validate, reports_awaiting_review, require
 from ..services import HELD_OR_LATER
 from .common import (
     can_observe,
     can_review,
+    paginate,
     posted,
     report_html,
     session_facts,
@@ -27,6 +29,25 @@ from .common import (
 )
 
 Status = CascadeSession.Status
+
+
+@never_cache
+@login_required
+def review_queue(request):
+    """Master trainers: the reports waiting for their review, the longest
+    waiting first."""
+    user = request.user
+    require(can_validate(user))
+    waiting = (
+        reports_awaiting_review(user)
+        .select_related("lead_trainer", "region", "place", "course")
+        .order_by(F("report_submitted_at").asc(nulls_first=True), "pk")
+    )
+    return render(
+        request,
+        "trainers/sessions/review_queue.html",
+        {"page_obj": paginate(request, waiting, "page")},
+    )
 
 
 @never_cache
@@ -130,6 +151,7 @@ def session_observe(request, pk):
 
 
 urlpatterns = [
+    path("sessions/to-review/", review_queue, name="review_queue"),
     path("sessions/<int:pk>/review/", session_review, name="session_review"),
     path("sessions/<int:pk>/observe/", session_observe, name="session_observe"),
 ]
