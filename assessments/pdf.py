@@ -41,6 +41,7 @@ from reportlab.platypus import (
 )
 
 from kalanso import pdf as shared
+from kalanso.display import decimal_text
 from kalanso.pdf import clean, html_lines, markup
 
 from .models import Question, Quiz
@@ -65,11 +66,7 @@ LIGHT = colors.HexColor("#999999")
 
 def number(value, places=2) -> str:
     """A decimal for people: no useless zeros, the language's decimal mark."""
-    value = to_decimal(value)
-    if places is not None:
-        value = value.quantize(Decimal(1).scaleb(-places))
-    text = format(value.normalize(), "f")
-    return formats.number_format(Decimal(text))
+    return decimal_text(to_decimal(value), places)
 
 
 def percent(fraction) -> str:

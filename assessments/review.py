@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from kalanso.display import decimal_text
+
 from .scoring import response_feedback
 
 
@@ -36,7 +38,7 @@ def describe_response(snapshot, response):
     if kind == "short":
         return [response["text"]] if response.get("text") else []
     if kind == "numerical":
-        return [response["value"]] if response.get("value") else []
+        return [decimal_text(response["value"])] if response.get("value") else []
     if kind == "matching":
         matches = response.get("matches") or {}
         return [
@@ -63,9 +65,10 @@ def describe_key(snapshot):
         out = []
         for a in snapshot["numeric"]:
             if a.get("min") is not None and a.get("max") is not None:
-                out.append(f"{a['min']} – {a['max']}")
+                out.append(f"{decimal_text(a['min'])} – {decimal_text(a['max'])}")
             elif a.get("value") is not None:
-                out.append(f"{a['value']} ± {a.get('tolerance') or 0}")
+                tolerance = decimal_text(a.get("tolerance") or 0)
+                out.append(f"{decimal_text(a['value'])} ± {tolerance}")
         return out
     if kind == "matching":
         return [f"{p['prompt']} → {p['answer']}" for p in snapshot["pairs"]]

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from kalanso.display import duration_text
+
 from .forms import AttemptForm
 from .models import Attempt, Quiz
 from .review import review_rows
@@ -142,9 +144,7 @@ def attempt_view(request, attempt_id):
         return redirect(_with_next(target, next_url, page=page))
     remaining = None
     if attempt.deadline:
-        remaining = max(
-            0, int((attempt.deadline - timezone.now()).total_seconds() // 60)
-        )
+        remaining = duration_text((attempt.deadline - timezone.now()).total_seconds())
     return render(
         request,
         "assessments/attempt.html",
@@ -156,7 +156,7 @@ def attempt_view(request, attempt_id):
             "page": page,
             "pages": len(rows),
             "per_page": per_page,
-            "remaining_minutes": remaining,
+            "remaining": remaining,
             "next": next_url,
         },
     )

@@ -2,7 +2,7 @@
 ``manage.py check --deploy`` says so."""
 
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import Error, Warning, register
 from django.core.exceptions import ImproperlyConfigured
 
 
@@ -33,3 +33,23 @@ def signing_key_check(app_configs, **kwargs):
     except ImproperlyConfigured as error:
         return [Error(str(error), id="certificates.E002")]
     return []
+
+
+@register(deploy=True)
+def base_url_check(app_configs, **kwargs):
+    """BASE_URL is the address the admin's e-mails link to; a production site
+    served over plain http would also print http addresses in its QR codes."""
+    base = settings.WAGTAILADMIN_BASE_URL
+    if base.startswith("https://"):
+        return []
+    return [
+        Warning(
+            f"The site's public address (BASE_URL) is not https: {base}",
+            hint=(
+                "Set BASE_URL to the address people reach, e.g. "
+                "https://kalanso.example.org, and give the default site in "
+                "Settings → Sites the same host name with port 443."
+            ),
+            id="certificates.W001",
+        )
+    ]

@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from kalanso.http import absolute_url
+
 SHORT_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L
 SHORT_CODE_LENGTH = 12
 
@@ -188,4 +190,6 @@ class Credential(models.Model):
 
 
 def absolute(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+    """The full address of ``path`` on this site: the request's host while one
+    is served, else the default Wagtail Site's root URL."""
+    return absolute_url(path)

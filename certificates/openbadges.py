@@ -24,7 +24,6 @@ import gzip
 import uuid
 from datetime import UTC, datetime, time
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -105,7 +104,7 @@ def issuer_profile(programme_name: str) -> dict:
         "id": issuer_id(),
         "type": ["Profile"],
         "name": programme_name,
-        "url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/",
+        "url": absolute("/"),
         "description": (
             "Training for conflict-sensitive work in Mali and the Sahel. "
             "Formation au travail sensible aux conflits au Mali et au Sahel."

@@ -20,6 +20,7 @@ def navigation(request):
             "show_admin_link": False,
             "show_trainer_link": False,
             "show_dashboard_link": False,
+            "show_review_link": False,
             "roles": roles.UserRoles(user),
         }
 
@@ -28,6 +29,9 @@ def navigation(request):
             "show_admin_link": roles.can_access_admin(user),
             "show_trainer_link": roles.can_open_trainer_area(user),
             "show_dashboard_link": roles.can_see_dashboard(user),
+            # Master trainers: the reports waiting for their review (the
+            # count itself is not cached: it changes with every review).
+            "show_review_link": roles.is_master_trainer(user),
         }
 
     links = cache.get_or_set(navigation_cache_key(user.pk), compute, 300)

@@ -48,9 +48,25 @@ def test_check_deploy_is_clean():
         SECRET_KEY="x" * 64 + "-a-long-random-production-secret-value",
         ALLOWED_HOSTS="kalanso.example.org",
         KALANSO_SIGNING_KEY=generate_pem(),  # credentials are signed (certificates)
+        BASE_URL="https://kalanso.example.org",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_the_base_url_is_not_https():
+    from certificates.keys import generate_pem
+
+    result = manage(
+        "check",
+        "--deploy",
+        SECRET_KEY="x" * 64 + "-a-long-random-production-secret-value",
+        ALLOWED_HOSTS="kalanso.example.org",
+        KALANSO_SIGNING_KEY=generate_pem(),
+        BASE_URL="http://kalanso.example.org:8000",
+    )
+    assert "certificates.W001" in result.stdout + result.stderr
+    assert "http://kalanso.example.org:8000" in result.stdout + result.stderr
 
 
 def test_secret_key_required_when_debug_off():

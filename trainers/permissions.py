@@ -96,6 +96,19 @@ def sessions_visible_to(user):
     return sessions.filter(mine)
 
 
+def reports_awaiting_review(user):
+    """The submitted reports this user may review: every session waiting for
+    a review, for master trainers, except those they trained themselves (the
+    rule of ``can_review``); nothing for anyone else."""
+    if not can_validate(user):
+        return CascadeSession.objects.none()
+    return (
+        CascadeSession.objects.filter(status=CascadeSession.Status.REPORTED)
+        .exclude(lead_trainer=user)
+        .exclude(pk__in=user.sessions_cofacilitated.values("pk"))
+    )
+
+
 def can_see_profile(user, profile: TrainerProfile) -> bool:
     if not user.is_authenticated:
         return False

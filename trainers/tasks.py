@@ -10,6 +10,8 @@ from django.utils import timezone, translation
 
 from django_tasks import task
 
+from kalanso.http import absolute_url
+
 from .models import CascadeSession, Participant
 
 
@@ -29,8 +31,7 @@ def _send(participant_pk: int, kind: str) -> bool:
             "participant": participant,
             "session": session,
             "kind": kind,
-            "url": settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-            + reverse("trainers:session_public", args=[session.pk]),
+            "url": absolute_url(reverse("trainers:session_public", args=[session.pk])),
             "site_name": settings.WAGTAIL_SITE_NAME,
         }
         # One line: a title holding a line break would make send_mail raise

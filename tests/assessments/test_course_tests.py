@@ -164,3 +164,23 @@ def test_my_learning_follows_the_completion_rule_and_shows_the_gain(
     assert [row.course.pk for row in response.context["completed"]] == [course.pk]
     html = response.content.decode()
     assert 'class="gain"' in html and "50" in html  # 100 % - 50 %
+
+
+def test_my_learning_links_straight_to_the_missing_post_test(
+    trainee_client, trainee, course_with_tests, lessons
+):
+    """Every lesson done, only the post-test missing: the card opens the
+    trainee's post-test (their parallel form), not a dead end."""
+    course = course_with_tests
+    trainee_client.post(reverse("courses:enrol", args=[course.pk]))
+    html = trainee_client.get(reverse("courses:my_learning")).content.decode()
+    post_url = reverse("assessments:quiz", args=[course.post_test.pk])
+    assert post_url not in html  # lessons still to do: "Continue" goes to them
+    for lesson in lessons:
+        trainee_client.post(reverse("courses:complete_lesson", args=[lesson.pk]))
+    _, post_id = trainee_test_ids(course, Enrolment.objects.get(user=trainee))
+    html = trainee_client.get(reverse("courses:my_learning")).content.decode()
+    assert f'href="{reverse("assessments:quiz", args=[post_id])}?next=' in html
+    take(trainee_client, course.post_test, right=4)
+    html = trainee_client.get(reverse("courses:my_learning")).content.decode()
+    assert f'href="{reverse("assessments:quiz", args=[post_id])}?next=' not in html

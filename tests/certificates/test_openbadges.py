@@ -6,6 +6,7 @@ import base64
 import json
 from datetime import timedelta
 
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ import pytest
 from certificates import issuance, keys, openbadges
 from certificates.models import Credential
 from certificates.openbadges import InvalidCredential, validate
+from kalanso.http import serving
 from tests import corpora
 
 pytestmark = pytest.mark.django_db
@@ -105,15 +107,16 @@ def test_signature_verifies_with_the_published_key(course_credential, client):
     header = jwt.get_unverified_header(token)
     assert header["alg"] == "EdDSA"
     # The key id is a URL on the site that answers with that key.
-    key_path = header["kid"].removeprefix("http://127.0.0.1:8000")
-    published = client.get(key_path)
+    assert header["kid"].startswith("http://testserver/")
+    published = client.get(header["kid"].removeprefix("http://testserver"))
     assert published.status_code == 200
     assert published.json()["x"] == published_keys(client)["keys"][0]["x"]
 
     payload = keys.verify(token, published_keys(client))
-    assert payload["vc"] == openbadges.credential_document(course_credential)
+    with serving(RequestFactory().get("/")):
+        assert payload["vc"] == openbadges.credential_document(course_credential)
+        assert payload["jti"] == course_credential.verification_url()
     assert payload["iss"] == payload["vc"]["issuer"]["id"]
-    assert payload["jti"] == course_credential.verification_url()
     validate(payload["vc"])
 
 
@@ -155,7 +158,8 @@ def test_issuer_profile_at_a_stable_url(course_credential, client):
     profile = response.json()
     assert profile["type"] == ["Profile"]
     assert profile["name"] == "Kalanso"
-    document = openbadges.credential_document(course_credential)
+    with serving(RequestFactory().get("/")):
+        document = openbadges.credential_document(course_credential)
     assert profile["id"] == document["issuer"]["id"]
     assert client.get("/credentials/jwks.json").status_code == 200
     # Unknown keys: not found (after the site's usual hop to a language prefix).
@@ -208,3 +212,20 @@ def test_bitstring_encoding_round_trip():
     assert openbadges.bit_is_set(bits, 131071)
     assert not openbadges.bit_is_set(bits, 1)
     assert openbadges.status_list_length(131072) == 262144
+
+
+def test_identifiers_use_the_address_the_reader_reached(course_credential, client):
+    """Under `make run PORT=8101` the signed credential's addresses answer."""
+    response = client.get(
+        reverse("certificate_public_jwt", args=[course_credential.code]),
+        HTTP_HOST="127.0.0.1:8101",
+    )
+    token = response.content.decode()
+    payload = jwt.decode(token, options={"verify_signature": False})
+    base = "http://127.0.0.1:8101/"
+    assert payload["jti"] == base + course_credential.verification_path()[1:]
+    assert payload["iss"].startswith(base)
+    assert payload["vc"]["credentialStatus"]["statusListCredential"].startswith(base)
+    assert jwt.get_unverified_header(token)["kid"].startswith(base)
+    issuer = client.get(reverse("certificate_issuer"), HTTP_HOST="127.0.0.1:8101")
+    assert issuer.json()["url"] == base

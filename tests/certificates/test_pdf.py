@@ -102,8 +102,7 @@ def test_english_title_printed_under_the_french_one(trainee, course):
 def test_qr_code_leads_to_the_verification_page(holder_named, client):
     (page,) = pages(certificate_pdf(holder_named))
     assert qr_codes(page) == [holder_named.verification_url()]
-    path = holder_named.verification_url().removeprefix("http://127.0.0.1:8000")
-    response = client.get(path, follow=True)
+    response = client.get(holder_named.verification_path(), follow=True)
     assert response.status_code == 200
     assert "Aminata Traoré" in response.content.decode()
 
@@ -198,3 +197,31 @@ def test_holder_downloads_the_pdf(course_credential, trainee, client):
     assert "private" in response["Cache-Control"]
     assert "attachment" in response["Content-Disposition"]
     assert trainee.full_name in text_of(response.content)
+
+
+def test_qr_code_and_short_link_use_the_address_the_reader_reached(
+    course_credential, trainee, client
+):
+    """Served under another port than BASE_URL's (make run PORT=8101), the
+    downloaded certificate's QR code and printed link lead to that server."""
+    client.force_login(trainee)
+    response = client.get(
+        reverse("certificates:pdf", args=[course_credential.pk]),
+        HTTP_HOST="127.0.0.1:8101",
+    )
+    (page,) = pages(response.content)
+    path = course_credential.verification_path()
+    assert qr_codes(page) == [f"http://127.0.0.1:8101{path}"]
+    short = reverse("certificate_short", args=[course_credential.short_code_display])
+    assert f"http://127.0.0.1:8101{short}" in page.extract_text()
+
+
+def test_without_a_request_the_wagtail_sites_root_url(course_credential):
+    """Printed outside a request (task worker, command): the default Wagtail
+    Site's root URL, not BASE_URL."""
+    Site.objects.filter(is_default_site=True).update(
+        hostname="kalanso.example.org", port=443
+    )
+    (page,) = pages(certificate_pdf(course_credential))
+    path = course_credential.verification_path()
+    assert qr_codes(page) == [f"https://kalanso.example.org{path}"]

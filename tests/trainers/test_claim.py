@@ -170,3 +170,15 @@ class TestLinkByTrainer:
         )
         entered.refresh_from_db()
         assert entered.user == trainee
+
+
+def test_claimed_session_appears_in_my_learning(trainee_client, trainee, entered):
+    """The claimed session is listed in "My learning", linked to its page."""
+    learning = reverse("courses:my_learning")
+    assert entered.session.title not in trainee_client.get(learning).content.decode()
+    claim(trainee_client, entered.claim_code)
+    html = trainee_client.get(learning).content.decode()
+    assert entered.session.title in html
+    session_url = reverse("trainers:session_public", args=[entered.session.pk])
+    assert f'href="{session_url}"' in html
+    assert trainee_client.get(session_url).status_code == 200

@@ -353,6 +353,7 @@ ROWS = [
     Row("session_photo", GET, ("held", "photo"),             "login  403      403      ok       ok       ok"),
     Row("session_photo", GET, ("running", "photo"),          "login  403      403      404      404      404",
         note="other-session"),
+    Row("review_queue", GET, (),                             "login  403      403      403      ok       403"),
     Row("session_review", GET, ("reported",),                "login  403      403      403      ok       403"),
     Row("session_review", POST, ("reported",),               "login  403      403      403      ok       403",
         data=lambda w: {"decision": "validated", "comment": ""},

@@ -7,7 +7,7 @@ from decimal import Decimal
 from html.parser import HTMLParser
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 import pytest
 
@@ -370,3 +370,61 @@ def test_master_cannot_observe_himself(client, course, master, own_trainer):
     )
     assert response.status_code == 200
     assert not Observation.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["session_review", "session_detail"])
+def test_session_pages_list_the_working_languages(client, master, reported, name):
+    """The review page said "Working languages: Not given" for a session held
+    in French and Fulfulde."""
+    from trainers.models import SpokenLanguage
+
+    reported.languages.set(SpokenLanguage.objects.filter(code__in=["fr", "ff"]))
+    client.force_login(master)
+    with translation.override("en"):
+        html = client.get(url(name, reported.pk)).content.decode()
+    facts = html.split("Working languages", 1)[1].split("</dd>", 1)[0]
+    assert "Not given" not in facts
+    assert "Fulfulde" in facts
+
+
+def test_master_trainers_list_the_reports_waiting_for_their_review(
+    client, master, own_trainer, reported, course
+):
+    """A list in their area, with a count in the navigation; their own
+    sessions' reports are left to another master trainer."""
+    other_master = factories.trainer("master2@example.org", TrainerProfile.Level.MASTER)
+    own_report = factories.session(
+        course,
+        master,
+        status=Status.REPORTED,
+        start=timezone.localdate() - timedelta(days=5),
+        report="<p>Mon rapport</p>",
+        title="Session du maître",
+    )
+    factories.session(course, own_trainer, status=Status.HELD, title="Pas encore")
+    client.force_login(master)
+    with translation.override("en"):
+        response = client.get(url("review_queue"))
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "private" in response["Cache-Control"]
+        assert f'href="{url("session_review", reported.pk)}"' in html
+        assert "Session du maître" not in html and "Pas encore" not in html
+        assert "Reports to review: 1" in html  # the navigation
+        home = client.get(url("session_list")).content.decode()
+        assert "Reports to review: 1" in home
+        client.post(
+            url("session_review", reported.pk),
+            {"decision": "validated", "comment": ""},
+        )
+        html = client.get(url("review_queue")).content.decode()
+        assert "Reports to review: 0" in html
+        assert "No report is waiting for your review." in html
+        client.force_login(other_master)
+        html = client.get(url("review_queue")).content.decode()
+        assert f'href="{url("session_review", own_report.pk)}"' in html
+        client.force_login(own_trainer)
+        assert client.get(url("review_queue")).status_code == 403
+        assert (
+            "Reports to review" not in client.get(url("session_list")).content.decode()
+        )

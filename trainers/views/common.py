@@ -69,6 +69,20 @@ def seat_counts(session) -> dict:
     return counts
 
 
+def session_facts(session, *, request=None) -> dict:
+    """What ``trainers/sessions/_facts.html`` shows, for every page that
+    includes it (details, public page, report review); with ``request``, the
+    course's title links to it (pages for the session's trainers and
+    reviewers)."""
+    facts = {
+        "seats": seat_counts(session),
+        "languages": list(session.languages.all()),
+    }
+    if request is not None:
+        facts["course_url"] = session.course.get_url(request)
+    return facts
+
+
 def report_html(session):
     # Stored sanitised by services.report_save; sanitised again on the way
     # out in case it was written by another path (admin, import).

@@ -20,7 +20,7 @@ from ..forms.sessions import UpcomingFilterForm
 from ..models import CascadeSession, Participant
 from ..permissions import can_see_participants, is_session_trainer
 from ..services import EDITABLE
-from .common import error_text, paginate, seat_counts, session_or_404
+from .common import error_text, paginate, session_facts, session_or_404
 
 Status = CascadeSession.Status
 State = Participant.State
@@ -103,8 +103,7 @@ def session_public(request, pk):
     signup_open = session.status == Status.SCHEDULED and session.is_public
     context = {
         "session": session,
-        "seats": seat_counts(session),
-        "languages": list(session.languages.all()),
+        **session_facts(session),
         "participation": participation if active else None,
         "position": (
             _waiting_position(participation)

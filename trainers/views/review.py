@@ -5,6 +5,7 @@ trainer). The changes go through ``trainers.services``."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -14,17 +15,43 @@ from .. import services
 from ..forms.participants import parse_pk
 from ..forms.sessions import ObservationForm, ReviewForm
 from ..models import CascadeSession
-from ..permissions import can_observe, can_review, require
+from ..permissions import (
+    can_observe,
+    can_review,
+    can_validate,
+    reports_awaiting_review,
+    require,
+)
 from ..services import HELD_OR_LATER
 from .common import (
+    paginate,
     posted,
     report_html,
-    seat_counts,
+    session_facts,
     session_or_404,
     summary,
 )
 
 Status = CascadeSession.Status
+
+
+@never_cache
+@login_required
+def review_queue(request):
+    """Master trainers: the reports waiting for their review, the longest
+    waiting first."""
+    user = request.user
+    require(can_validate(user))
+    waiting = (
+        reports_awaiting_review(user)
+        .select_related("lead_trainer", "region", "place", "course")
+        .order_by(F("report_submitted_at").asc(nulls_first=True), "pk")
+    )
+    return render(
+        request,
+        "trainers/sessions/review_queue.html",
+        {"page_obj": paginate(request, waiting, "page")},
+    )
 
 
 @never_cache
@@ -67,7 +94,7 @@ def session_review(request, pk):
             "can_review": session.status == Status.REPORTED,
             "report_html": report_html(session),
             "photos": list(session.photos.all()),
-            "seats": seat_counts(session),
+            **session_facts(session, request=request),
             "summary": summary(session),
             "reviews": list(session.reviews.select_related("reviewer")),
         },
@@ -128,6 +155,7 @@ def session_observe(request, pk):
 
 
 urlpatterns = [
+    path("sessions/to-review/", review_queue, name="review_queue"),
     path("sessions/<int:pk>/review/", session_review, name="session_review"),
     path("sessions/<int:pk>/observe/", session_observe, name="session_observe"),
 ]

@@ -48,6 +48,7 @@ from .common import (
     posted,
     report_html,
     seat_counts,
+    session_facts,
     session_or_404,
     summary,
     viewable_session,
@@ -149,18 +150,16 @@ def session_detail(request, pk):
     user = request.user
     context = {
         "session": session,
-        "seats": seat_counts(session),
+        **session_facts(session, request=request),
         "actions": _actions(user, session),
         "can_edit": can_edit_session(user, session),
         "co_facilitators": list(session.co_facilitators.order_by("full_name")),
-        "languages": list(session.languages.all()),
         "photos": list(session.photos.all()),
         "reviews": list(session.reviews.select_related("reviewer")),
         "observations": list(
             session.observations.select_related("trainer", "observer")
         ),
         "report_html": report_html(session),
-        "course_url": session.course.get_url(request),
     }
     if session.status in HELD_OR_LATER:
         context["summary"] = summary(session)
