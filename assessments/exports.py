@@ -75,14 +75,9 @@ def _question_columns(quiz: Quiz) -> list[tuple[int, int, Decimal | None]]:
     ]
 
 
-def _number(value: Decimal | None) -> Decimal | None:
-    """2.500 → 2.5, 1.000 → 1 (no trailing zeros)."""
-    if value is None:
-        return None
-    value = Decimal(value)
-    if value == value.to_integral_value():
-        return value.quantize(Decimal(1))
-    return value.normalize()
+def _number(value) -> Decimal | None:
+    """2.500 → 2.5, 1.000 → 1 (the exports' one format of numbers)."""
+    return None if value is None else spreadsheets.number(Decimal(value))
 
 
 def results_table(*, quiz: Quiz, user) -> ResultsTable:

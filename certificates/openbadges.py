@@ -17,6 +17,11 @@ Format choices (see the report of issue #5):
   key. Indexes are drawn at random in a list of at least 131,072 bits, so the
   position of one credential tells nothing about another (herd privacy).
 - Expiry is ``validUntil`` (trainer certifications only).
+- An achievement's ``id`` names one achievement definition (one course's
+  completion, one trainer level, attendance of one course's sessions), the same
+  for every holder: what differs between holders, the hours of training, is in
+  the subject's ``result`` (described by the achievement's
+  ``resultDescription``), never in the achievement.
 """
 
 import base64
@@ -82,6 +87,16 @@ def achievement_id(credential: Credential) -> str:
     return f"urn:uuid:{uuid.uuid5(ACHIEVEMENT_NAMESPACE, credential.achievement_ref)}"
 
 
+def hours_result_id(credential: Credential) -> str:
+    """The id of the achievement's description of its "hours" result."""
+    reference = f"{credential.achievement_ref}:hours"
+    return f"urn:uuid:{uuid.uuid5(ACHIEVEMENT_NAMESPACE, reference)}"
+
+
+HOURS_RESULT_TYPE = "ext:Hours"
+HOURS_RESULT_NAME = "Hours of training / Heures de formation"
+
+
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -124,10 +139,14 @@ def credential_document(credential: Credential) -> dict:
     """The credential as an OB 3.0 ``OpenBadgeCredential`` (unsigned)."""
     kind = Credential.Kind(credential.kind)
     name = _bilingual(credential.achievement_fr, credential.achievement_en)
-    description = name
-    if credential.hours:
-        hours = f"{credential.hours.normalize():f}"
-        description = f"{name} ({hours} h)"
+    achievement = {
+        "id": achievement_id(credential),
+        "type": ["Achievement"],
+        "achievementType": ACHIEVEMENT_TYPES[kind],
+        "name": name,
+        "description": name,
+        "criteria": {"narrative": CRITERIA[kind]},
+    }
     subject = {
         "type": ["AchievementSubject"],
         "identifier": [
@@ -138,15 +157,24 @@ def credential_document(credential: Credential) -> dict:
                 "hashed": False,
             }
         ],
-        "achievement": {
-            "id": achievement_id(credential),
-            "type": ["Achievement"],
-            "achievementType": ACHIEVEMENT_TYPES[kind],
-            "name": name,
-            "description": description,
-            "criteria": {"narrative": CRITERIA[kind]},
-        },
+        "achievement": achievement,
     }
+    if credential.hours:
+        achievement["resultDescription"] = [
+            {
+                "id": hours_result_id(credential),
+                "type": ["ResultDescription"],
+                "name": HOURS_RESULT_NAME,
+                "resultType": HOURS_RESULT_TYPE,
+            }
+        ]
+        subject["result"] = [
+            {
+                "type": ["Result"],
+                "resultDescription": hours_result_id(credential),
+                "value": f"{credential.hours.normalize():f}",
+            }
+        ]
     start, end = credential.extra.get("start"), credential.extra.get("end")
     if start and end:
         subject["activityStartDate"] = f"{start}T00:00:00Z"

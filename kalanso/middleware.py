@@ -12,6 +12,7 @@ GET/HEAD are never cached: personal pages stay personal.
 from django.conf import settings
 from django.core.cache import cache
 from django.middleware.cache import FetchFromCacheMiddleware, UpdateCacheMiddleware
+from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils.translation import get_language
 
 from wagtail.models import Page, Site
@@ -106,3 +107,14 @@ class AdminPreviewFrameMiddleware:
         if request.path.startswith("/admin/"):
             response.setdefault("X-Frame-Options", "SAMEORIGIN")
         return response
+
+
+class LocaleMiddleware(DjangoLocaleMiddleware):
+    """Django's, except that an answer marked ``no_language_redirect`` (the
+    JSON API's 404s) stays what it is: Django would otherwise turn a 404 under
+    a path without a language prefix into a redirection to ``/fr/…``."""
+
+    def process_response(self, request, response):
+        if getattr(response, "no_language_redirect", False):
+            return response
+        return super().process_response(request, response)

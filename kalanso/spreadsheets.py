@@ -4,11 +4,17 @@
   produced line by line so that a view can stream it.
 - XLSX: openpyxl's write-only mode (memory does not grow with the rows), the
   header in bold, decimals as numbers, dates and times as real dates.
-- Text that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``…)
-  gets a leading ``'`` in both formats (:func:`escape_formula`). Only content
-  the site wrote itself (the participant-list template) is written with
-  ``escape=False``, never people's data.
-- Sheet titles are made acceptable to Excel (:func:`sheet_title`).
+- Numbers (scores, percentages…) have one format in every export
+  (:func:`number`): no trailing zeros, ``55`` and ``62.5``, never ``55.00``.
+- Text that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``…):
+  in CSV, which has no types, it gets a leading ``'`` (:func:`escape_formula`);
+  in XLSX every text cell is written as a string cell (never a formula), so the
+  value stays what people typed (``+223 70 00 00 00``), with Excel's "quote
+  prefix" flag on the formula-looking ones so that editing the cell keeps it
+  text. Only content the site wrote itself (the participant-list template) is
+  written with ``escape=False``, never people's data.
+- Sheet titles are made acceptable to Excel (:func:`sheet_title`): short names
+  chosen by the apps, the full title in the first row (``Sheet.caption``).
 
 What goes in the files (which columns, which rows, who may see them) belongs
 to the apps: ``assessments.exports``, ``trainers.exports``,
@@ -67,31 +73,54 @@ class Sheet:
     widths: Sequence[float] = ()
     text_columns: Sequence[int] = ()
     min_rows: int = 0
+    caption: str = ""  # the full title, written in bold in the first row
+
+
+def number(value: Any) -> Any:
+    """The one format of numbers in exports: ``Decimal("55.00")`` → ``55``,
+    ``Decimal("62.50")`` → ``62.5``; anything else unchanged."""
+    if not isinstance(value, Decimal) or not value.is_finite():
+        return value
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
+def looks_like_formula(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
 
 
 def escape_formula(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula is prefixed with ``'``."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+    """For CSV: text that a spreadsheet would run as a formula is prefixed
+    with ``'``."""
+    return "'" + value if looks_like_formula(value) else value
 
 
 def sheet_title(title: Any, used: set[str] | None = None) -> str:
     """A title Excel accepts: no ``[]:*?/\\``, no apostrophe at either end, at
-    most 31 characters. With ``used`` (the titles already in the workbook,
+    most 31 characters (cut between words). With ``used`` (the titles already in the workbook,
     compared regardless of case, as Excel does), a repeated title gets a
     number: "Regions", "Regions 2"…"""
     cleaned = "".join(" " if c in TITLE_FORBIDDEN else c for c in str(title))
     cleaned = cleaned.strip().strip("'").strip() or "Sheet"
-    name = cleaned[:TITLE_LENGTH]
+    name = _cut(cleaned, TITLE_LENGTH)
     if used is not None:
-        number = 2
+        count = 2
         while name.casefold() in used:
-            suffix = f" {number}"
-            name = cleaned[: TITLE_LENGTH - len(suffix)].rstrip() + suffix
-            number += 1
+            suffix = f" {count}"
+            name = _cut(cleaned, TITLE_LENGTH - len(suffix)) + suffix
+            count += 1
         used.add(name.casefold())
     return name
+
+
+def _cut(text: str, length: int) -> str:
+    """At most ``length`` characters, cut at a space when there is one."""
+    if len(text) <= length:
+        return text
+    head = text[: length + 1]
+    space = head.rfind(" ")
+    return (head[:space] if space > 0 else text[:length]).rstrip().rstrip("'")
 
 
 def _plain(value: Any) -> Any:
@@ -120,6 +149,8 @@ def _csv_cell(value: Any, times: TimeFormat, escape: bool) -> Any:
         return ""
     if isinstance(value, datetime):
         return value.strftime(times.text)
+    if isinstance(value, Decimal):
+        return number(value)
     return escape_formula(value) if escape else value
 
 
@@ -150,15 +181,24 @@ def csv_bytes(
 # XLSX -----------------------------------------------------------------------------
 
 
-def _xlsx_cell(sheet, value: Any, *, text: bool, times: TimeFormat, escape: bool):
+def _text_cell(sheet, value: Any, *, escape: bool):
+    """A cell for ``value``; text is a string cell, never a formula (openpyxl
+    would otherwise take any text starting with ``=`` for one)."""
     from openpyxl.cell import WriteOnlyCell
 
+    cell = WriteOnlyCell(sheet, value=value)
+    if escape and isinstance(value, str):
+        cell.data_type = "s"
+        if looks_like_formula(value):
+            cell.quotePrefix = True
+    return cell
+
+
+def _xlsx_cell(sheet, value: Any, *, text: bool, times: TimeFormat, escape: bool):
     value = _plain(value)
     if isinstance(value, Decimal):
-        value = float(value)
-    elif escape:
-        value = escape_formula(value)
-    cell = WriteOnlyCell(sheet, value=value)
+        value = float(number(value))
+    cell = _text_cell(sheet, value, escape=escape)
     if text:
         cell.number_format = TEXT_FORMAT
     elif isinstance(value, datetime):
@@ -176,7 +216,6 @@ def xlsx_bytes(
 ) -> bytes:
     """A workbook with one sheet per :class:`Sheet`, in their order."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -187,13 +226,14 @@ def xlsx_bytes(
         sheet = workbook.create_sheet(title=sheet_title(spec.title, used))
         for column, width in enumerate(spec.widths, start=1):
             sheet.column_dimensions[get_column_letter(column)].width = width
+        if spec.caption:
+            caption = _text_cell(sheet, _plain(spec.caption), escape=escape)
+            caption.font = bold
+            sheet.append([caption])
         if spec.header:
             header = []
             for value in spec.header:
-                value = _plain(value)
-                title = WriteOnlyCell(
-                    sheet, value=escape_formula(value) if escape else value
-                )
+                title = _text_cell(sheet, _plain(value), escape=escape)
                 title.font = bold
                 header.append(title)
             sheet.append(header)

@@ -13,11 +13,11 @@ are limited (``kalanso.ratelimit.API``).
 
 from __future__ import annotations
 
-import json
-
+from django.conf import settings
 from django.http import JsonResponse
-from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 
 from wagtail.models import APIToken
 
@@ -31,16 +31,70 @@ TOUCH_INTERVAL = 60
 TABLES = list(report.TABLE_ORDER)
 
 
-def _error(status, message, **headers):
-    response = JsonResponse({"error": message}, status=status)
+def negotiated_language(request) -> str:
+    """The language of the API's messages: from ``Accept-Language`` only (no
+    cookie, no path prefix: API clients are not browsers), French when the
+    header names no language the site has."""
+    header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
+    for code, _quality in translation.trans_real.parse_accept_lang_header(header):
+        if code == "*":
+            break
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return settings.LANGUAGE_CODE
+
+
+def _error(status, code, message, *, fields=None, **headers):
+    """Every error of the API has one shape (``Error`` in the OpenAPI
+    description): ``{"error": {"status", "code", "message", "fields"?}}``,
+    the message in the language the request negotiated."""
+    error = {"status": status, "code": code, "message": str(message)}
+    if fields is not None:
+        error["fields"] = fields
+    response = JsonResponse({"error": error}, status=status)
     for name, value in headers.items():
         response[name.replace("_", "-")] = value
     response["Cache-Control"] = "no-store"
+    # Final: LocaleMiddleware must not turn a 404 into a redirection to /fr/….
+    response.no_language_redirect = True
+    response["Content-Language"] = translation.get_language()
+    patch_vary_headers(response, ["Accept-Language"])
     return response
 
 
 def _unauthorised(message):
-    return _error(401, message, WWW_Authenticate='Bearer realm="kalanso"')
+    return _error(
+        401, "unauthorised", message, WWW_Authenticate='Bearer realm="kalanso"'
+    )
+
+
+def localized(view):
+    """Run the view in the language ``Accept-Language`` negotiated."""
+
+    def wrapped(request, *args, **kwargs):
+        with translation.override(negotiated_language(request)):
+            return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+@localized
+def not_found(request, *args, **kwargs):
+    """Any path under /api/v1/ that is not in the description."""
+    return _error(404, "not_found", _("There is nothing at this address of the API."))
+
+
+def _method_not_allowed():
+    return _error(
+        405,
+        "method_not_allowed",
+        _("This address of the API only answers GET requests."),
+        Allow="GET, HEAD",
+    )
 
 
 def authenticate(request):
@@ -73,20 +127,27 @@ def authenticate(request):
 def api_view(view):
     """Bearer authentication, manager check, rate limit, no caching."""
 
-    @require_GET
+    @localized
     def wrapped(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return _method_not_allowed()
         api_token = authenticate(request)
         if api_token is None:
             return _unauthorised(
-                "A valid API token is required (Authorization: Bearer …)."
+                _("A valid API token is required (Authorization: Bearer …).")
             )
         if not can_use_api(api_token.user):
             return _error(
-                403, "This token's owner may not read the programme's figures."
+                403,
+                "forbidden",
+                _("This token's owner may not read the programme's figures."),
             )
         if ratelimit.API.hit(request, token=api_token):
             return _error(
-                429, "Too many requests: try again in a minute.", Retry_After="60"
+                429,
+                "rate_limited",
+                _("Too many requests: try again in a minute."),
+                Retry_After="60",
             )
         request.user = api_token.user
         response = view(request, *args, **kwargs)
@@ -146,7 +207,15 @@ def _meta(data: report.Report) -> dict:
 
 
 def _invalid(form):
-    return _error(400, "Invalid parameters: " + json.dumps(form.errors.get_json_data()))
+    return _error(
+        400,
+        "invalid_parameters",
+        _("Some parameters are not valid."),
+        fields={
+            name: [str(message) for message in messages]
+            for name, messages in form.errors.items()
+        },
+    )
 
 
 @api_view
@@ -167,7 +236,7 @@ def one_table(request, slug):
         return _invalid(form)
     table = data.tables.get(slug)
     if table is None:
-        return _error(404, "No such table.")
+        return not_found(request)
     return JsonResponse({**_meta(data), "table": table_json(data, table)})
 
 
@@ -211,10 +280,8 @@ def openapi_document(base: str = "/api/v1") -> dict:
         "schema": {"type": "integer", "minimum": 2000, "maximum": 2100},
     }
     errors = {
-        "400": {"$ref": "#/components/responses/Error"},
-        "401": {"$ref": "#/components/responses/Error"},
-        "403": {"$ref": "#/components/responses/Error"},
-        "429": {"$ref": "#/components/responses/Error"},
+        status: {"$ref": "#/components/responses/Error"}
+        for status in ("400", "401", "403", "404", "405", "429")
     }
     paths = {
         f"{base}/report": {
@@ -360,12 +427,60 @@ def openapi_document(base: str = "/api/v1") -> dict:
                 },
                 "Error": {
                     "type": "object",
-                    "properties": {"error": {"type": "string"}},
+                    "description": "Every error answer of the API, whatever the "
+                    "path (unknown paths under /api/v1/ too). 'message' is for "
+                    "people, in the language negotiated by the request's "
+                    "Accept-Language header (French or English; French when "
+                    "neither is asked for); 'code' is for programs and never "
+                    "changes with the language.",
+                    "required": ["error"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "error": {
+                            "type": "object",
+                            "required": ["status", "code", "message"],
+                            "additionalProperties": False,
+                            "properties": {
+                                "status": {
+                                    "type": "integer",
+                                    "description": "The HTTP status code.",
+                                },
+                                "code": {
+                                    "type": "string",
+                                    "enum": [
+                                        "invalid_parameters",
+                                        "unauthorised",
+                                        "forbidden",
+                                        "not_found",
+                                        "method_not_allowed",
+                                        "rate_limited",
+                                    ],
+                                },
+                                "message": {"type": "string"},
+                                "fields": {
+                                    "type": "object",
+                                    "description": "With 'invalid_parameters': "
+                                    "each invalid query parameter and what is "
+                                    "wrong with it.",
+                                    "additionalProperties": {
+                                        "type": "array",
+                                        "items": {"type": "string"},
+                                    },
+                                },
+                            },
+                        }
+                    },
                 },
             },
             "responses": {
                 "Error": {
                     "description": "An error",
+                    "headers": {
+                        "Content-Language": {
+                            "description": "The language of the message.",
+                            "schema": {"type": "string", "enum": ["fr", "en"]},
+                        }
+                    },
                     "content": {
                         "application/json": {
                             "schema": {"$ref": "#/components/schemas/Error"}
@@ -377,8 +492,10 @@ def openapi_document(base: str = "/api/v1") -> dict:
     }
 
 
-@require_GET
+@localized
 def openapi(request):
+    if request.method not in ("GET", "HEAD"):
+        return _method_not_allowed()
     response = JsonResponse(openapi_document(), json_dumps_params={"indent": 2})
     response["Cache-Control"] = "public, max-age=3600"
     response["Access-Control-Allow-Origin"] = "*"

@@ -14,4 +14,7 @@ urlpatterns = [
         api.one_table,
         name="table",
     ),
+    # Anything else under /api/v1/: the API's JSON 404, never the site's
+    # HTML pages nor a redirection to a language prefix.
+    re_path(r"^", api.not_found, name="not_found"),
 ]

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from kalanso.spreadsheets import TO_THE_MINUTE, Sheet, csv_lines, xlsx_bytes
 
@@ -48,13 +49,34 @@ def _about(report: Report) -> list[list]:
     return rows
 
 
+# Sheet names fit Excel's 31 characters in both languages; the table's full
+# title is the sheet's first row.
+SHEET_NAMES = {
+    "summary": _lazy("Headline figures"),
+    "regions": _lazy("Regions"),
+    "organisation_types": _lazy("Organisation types"),
+    "sex": _lazy("Sex"),
+    "generations": _lazy("Generations"),
+    "timeline": _lazy("Over time"),
+    "knowledge_gain": _lazy("Knowledge gain"),
+    "certification": _lazy("Certification"),
+    "sessions": _lazy("Sessions"),
+    "courses": _lazy("Courses"),
+}
+PERSONAL_SHEET_NAMES = {
+    "participants": _lazy("Participants"),
+    "learners": _lazy("Online learners"),
+}
+
+
 def aggregate_sheets(report: Report) -> list[Sheet]:
     """One sheet for each table of the report."""
     sheets = []
     for table in report.tables.values():
         header = ["", *(str(c.label) for c in table.columns)]
         rows = [[row["label"], *row["values"]] for row in report.table_rows(table)]
-        sheets.append(Sheet(str(table.title), header, rows))
+        name = SHEET_NAMES.get(table.slug, table.title)
+        sheets.append(Sheet(str(name), header, rows, caption=str(table.title)))
     return sheets
 
 
@@ -62,7 +84,7 @@ def aggregates_csv(report: Report) -> str:
     """What the report says, then each table under its title, in one file."""
     lines = list(_about(report))
     for sheet in aggregate_sheets(report):
-        lines += [[], [sheet.title], sheet.header, *sheet.rows]
+        lines += [[], [sheet.caption], sheet.header, *sheet.rows]
     return "".join(csv_lines((), lines, times=TO_THE_MINUTE))
 
 
@@ -165,4 +187,5 @@ def personal_csv(header: list, rows: Iterator[list]) -> Iterator[str]:
 
 
 def personal_xlsx(kind: str, header: list, rows: Iterator[list]) -> bytes:
-    return xlsx_bytes([Sheet(kind, header, rows)], times=TO_THE_MINUTE)
+    name = str(PERSONAL_SHEET_NAMES.get(kind, kind))
+    return xlsx_bytes([Sheet(name, header, rows)], times=TO_THE_MINUTE)

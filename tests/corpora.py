@@ -73,3 +73,8 @@ def gift_examples() -> str:
 def open_badge(name) -> dict:
     """One of 1EdTech's Open Badges 3.0 examples (``ob3/<name>``), parsed."""
     return json.loads(text("open_badges", "ob3", name))
+
+
+def open_badges_schema() -> dict:
+    """1EdTech's JSON Schema of an OB 3.0 AchievementCredential, parsed."""
+    return json.loads(text("open_badges", "schema", "achievementcredential.json"))

@@ -54,10 +54,15 @@ def public_sessions():
     )
 
 
-def session_url(session, request=None) -> str:
+def session_url(session, request=None, *, public=False) -> str:
+    """Where an event links to: in the public feed, the session's public page;
+    in a trainer's own feed, the session's page in the trainers' area, which
+    the feed's holder (its lead trainer or a co-facilitator) can open once
+    logged in (the public page answers 404 for sessions that are not public)."""
+    name = "trainers:session_public" if public else "trainers:session_detail"
     try:
-        path = reverse("trainers:session_public", args=[session.pk])
-    except NoReverseMatch:  # pragma: no cover - the public page is not wired
+        path = reverse(name, args=[session.pk])
+    except NoReverseMatch:  # pragma: no cover - the page is not wired
         return ""
     return request.build_absolute_uri(path) if request is not None else path
 
@@ -97,7 +102,7 @@ def session_event(session, *, request=None, public=False) -> Event:
     elif not public:
         lines.append(_("Status: %(status)s") % {"status": session.get_status_display()})
     event.add("description", "\n".join(str(line) for line in lines))
-    url = session_url(session, request)
+    url = session_url(session, request, public=public)
     if url:
         event.add("url", url)
     return event

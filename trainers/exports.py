@@ -97,10 +97,8 @@ def participant_table(session: CascadeSession) -> ResultsTable:
 
 
 def _score(value):
-    if value is None:
-        return None
-    value = Decimal(value)
-    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
+    """The exports' one format of numbers (``kalanso.spreadsheets.number``)."""
+    return None if value is None else spreadsheets.number(Decimal(value))
 
 
 def csv_bytes(table: ResultsTable) -> bytes:

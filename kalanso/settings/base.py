@@ -82,7 +82,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "kalanso.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "kalanso.http.CurrentRequestMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

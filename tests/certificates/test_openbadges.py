@@ -229,3 +229,70 @@ def test_identifiers_use_the_address_the_reader_reached(course_credential, clien
     assert jwt.get_unverified_header(token)["kid"].startswith(base)
     issuer = client.get(reverse("certificate_issuer"), HTTP_HOST="127.0.0.1:8101")
     assert issuer.json()["url"] == base
+
+
+# Against 1EdTech's JSON Schema ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def schema_validator():
+    import jsonschema
+
+    schema = corpora.open_badges_schema()
+    validator_class = jsonschema.validators.validator_for(schema)
+    validator_class.check_schema(schema)
+    return validator_class(schema, format_checker=validator_class.FORMAT_CHECKER)
+
+
+def test_the_schema_tells_good_examples_from_broken_ones(schema_validator):
+    # The schema is strict enough to catch what the broken examples break.
+    assert not list(schema_validator.iter_errors(corpora.open_badge("simple.json")))
+    assert list(
+        schema_validator.iter_errors(corpora.open_badge("simple-err-issuer.json"))
+    )
+
+
+def test_every_kind_of_credential_validates_against_the_ob3_schema(
+    schema_validator, course_credential, attendance_credential
+):
+    for credential in (course_credential, attendance_credential):
+        document = openbadges.credential_document(credential)
+        errors = [e.message for e in schema_validator.iter_errors(document)]
+        assert errors == [], credential.kind
+        # And what the signed token carries.
+        claims = jwt.decode(
+            openbadges.credential_jwt(credential), options={"verify_signature": False}
+        )
+        assert not list(schema_validator.iter_errors(claims["vc"]))
+
+
+def test_one_achievement_id_per_definition_hours_in_the_result(
+    schema_validator, attendance_session
+):
+    fatoumata, oumar = (
+        openbadges.credential_document(c)
+        for c in Credential.objects.filter(session=attendance_session).order_by(
+            "holder_name"
+        )
+    )
+    achievements = [d["credentialSubject"]["achievement"] for d in (fatoumata, oumar)]
+    # Two days and one day of the same course's sessions: one achievement, the
+    # same definition under the same id…
+    assert achievements[0]["id"] == achievements[1]["id"]
+    assert achievements[0] == achievements[1]
+    # …and each person's hours in their result, described by the achievement.
+    (description,) = achievements[0]["resultDescription"]
+    hours = {}
+    for document in (fatoumata, oumar):
+        (result,) = document["credentialSubject"]["result"]
+        assert result["resultDescription"] == description["id"]
+        hours[document["credentialSubject"]["identifier"][0]["identityHash"]] = result[
+            "value"
+        ]
+        assert not list(schema_validator.iter_errors(document))
+    day = issuance.SESSION_DAY_HOURS
+    assert hours == {
+        "Fatoumata Koné": f"{(2 * day).normalize():f}",
+        "Oumar Sangaré": f"{day.normalize():f}",
+    }
+    assert " h)" not in json.dumps(achievements)

@@ -3,6 +3,7 @@ dates, widths and text columns."""
 
 import csv
 import io
+import zipfile
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -50,8 +51,8 @@ def test_repeated_sheet_titles_are_numbered_within_31_characters():
     long = "Personnes formées par type d'organisation"
     names = [sheet_title(t, used) for t in (long, long, "Régions", "RÉGIONS")]
     assert names == [
-        long[:31],
-        long[:29].rstrip() + " 2",
+        "Personnes formées par type",  # cut between words, never mid-word
+        "Personnes formées par type 2",
         "Régions",
         "RÉGIONS 2",  # Excel compares titles regardless of case
     ]
@@ -110,10 +111,10 @@ def test_xlsx_sheets_cells_and_formats():
     workbook = load_workbook(io.BytesIO(data))
     assert workbook.sheetnames == ["Résultats", "Résultats 2"]
     sheet = workbook["Résultats"]
-    assert [c.value for c in sheet[1]] == [str(gettext_lazy("Name")), "'=Score"]
+    assert [c.value for c in sheet[1]] == [str(gettext_lazy("Name")), "=Score"]
     assert all(c.font.bold for c in sheet[1])
     name, score = sheet[2]
-    assert name.value == '\'=HYPERLINK("x")' and name.data_type == "s"
+    assert name.value == '=HYPERLINK("x")' and name.data_type == "s"
     assert score.value == 2.5 and score.data_type == "n"
     when, day = sheet[3]
     assert when.value == datetime(2025, 3, 4, 9, 5, 7)
@@ -145,6 +146,65 @@ def test_xlsx_template_layout():
     assert [sheet.cell(row=r, column=2).number_format for r in range(2, 7)] == ["@"] * 5
     assert sheet["B1"].number_format != "@"
     assert sheet.max_row == 6
+
+
+FORMULA_LOOKING = [
+    "=1+1",
+    '=HYPERLINK("http://evil","x")',
+    "+223 70 00 00 00",
+    "-Responsable",
+    "@SUM(A1)",
+    "=cmd|' /C calc'!A0",
+]
+
+
+def test_xlsx_writes_text_as_text_and_never_as_a_formula():
+    data = xlsx_bytes(
+        [Sheet("S", ["=Header"], [[value] for value in FORMULA_LOOKING], (), (1,))]
+    )
+    sheet = load_workbook(io.BytesIO(data)).active
+    cells = [row[0] for row in sheet.iter_rows()]
+    # The values people typed, without an apostrophe…
+    assert [c.value for c in cells] == ["=Header", *FORMULA_LOOKING]
+    # …as string cells: nothing is run when the file is opened.
+    assert {c.data_type for c in cells} == {"s"}
+    # Excel's own way to keep typed text text when the cell is edited.
+    assert all(c.quotePrefix for c in cells)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in xml and "<f " not in xml
+    # Ordinary text keeps an ordinary style.
+    plain = load_workbook(io.BytesIO(xlsx_bytes([Sheet("S", ["Aminata"])]))).active
+    assert plain["A1"].data_type == "s" and not plain["A1"].quotePrefix
+
+
+def test_csv_keeps_the_apostrophe():
+    rows = read_csv(csv_bytes(["=Header"], [[value] for value in FORMULA_LOOKING]))
+    assert [row[0] for row in rows] == ["'=Header", *("'" + v for v in FORMULA_LOOKING)]
+
+
+def test_one_number_format_in_every_export():
+    values = [Decimal("55.00"), Decimal("62.50"), Decimal("100"), Decimal("0.000")]
+    assert [str(spreadsheets.number(v)) for v in values] == ["55", "62.5", "100", "0"]
+    assert read_csv(csv_bytes(["Score"], [[v] for v in values]))[1:] == [
+        ["55"],
+        ["62.5"],
+        ["100"],
+        ["0"],
+    ]
+    sheet = load_workbook(io.BytesIO(xlsx_bytes([Sheet("S", (), [values])]))).active
+    assert [c.value for c in sheet[1]] == [55, 62.5, 100, 0]
+
+
+def test_caption_is_the_first_row_in_bold():
+    data = xlsx_bytes([Sheet("Short", ["A", "B"], [[1, 2]], caption="A long title")])
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert [[c.value for c in row] for row in sheet.iter_rows()] == [
+        ["A long title", None],
+        ["A", "B"],
+        [1, 2],
+    ]
+    assert sheet["A1"].font.bold
 
 
 @pytest.mark.parametrize("name", ["CSV_CONTENT_TYPE", "XLSX_CONTENT_TYPE"])

@@ -5,9 +5,12 @@ every path answers."""
 import json
 
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from wagtail.models import APIToken
 
+import jsonschema
 import pytest
 
 from courses.factories import user_with_role
@@ -83,8 +86,6 @@ def test_year_filter_and_bad_parameters(client, token, programme):
     empty = get(client, url + "?year=2024", token).json()
     assert {r["key"]: r["values"]["value"] for r in empty["table"]["rows"]}["all"] == 0
     assert get(client, url + "?year=abc", token).status_code == 400
-    # Unknown tables are not routed (the site's 404 handling answers).
-    assert get(client, "/api/v1/tables/nope", token).status_code in (302, 404)
 
 
 def test_openapi_is_valid_json_and_every_path_answers(client, token, programme):
@@ -151,3 +152,86 @@ def test_rate_limit(client, token, monkeypatch):
     monkeypatch.setattr(ratelimit, "API", dataclasses.replace(ratelimit.API, limit=2))
     url = reverse("reporting_api:table", args=["sessions"])
     assert [get(client, url, token).status_code for _ in range(3)] == [200, 200, 429]
+
+
+def _error_validator(client):
+    """Validates a body against the ``Error`` schema the API itself serves."""
+    document = client.get(reverse("reporting_api:openapi")).json()
+    schema = {
+        "$ref": "#/components/schemas/Error",
+        "components": document["components"],
+    }
+    return jsonschema.Draft202012Validator(schema)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/tables/nope",
+        "/api/v1/nope/",
+        "/api/v1/",
+        "/api/v1/report/extra",
+    ],
+)
+def test_unknown_paths_answer_the_documented_json_404(client, token, path):
+    response = get(client, path, token, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 404, response.get("Location")
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    _error_validator(client).validate(body)
+    assert body["error"]["code"] == "not_found"
+    assert body["error"]["message"] == "There is nothing at this address of the API."
+
+
+def test_errors_are_one_json_object_in_the_negotiated_language(client, token):
+    validator = _error_validator(client)
+    url = reverse("reporting_api:report") + "?year=abc"
+    english = get(client, url, token, HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.8")
+    french = get(client, url, token, HTTP_ACCEPT_LANGUAGE="fr-ML, fr;q=0.9")
+    for response, language in ((english, "en"), (french, "fr")):
+        assert response.status_code == 400
+        assert response["Content-Language"] == language
+        assert "Accept-Language" in response["Vary"]
+        body = response.json()
+        validator.validate(body)
+        error = body["error"]
+        assert error["code"] == "invalid_parameters" and error["status"] == 400
+        # Not JSON inside a string: the fields are JSON themselves.
+        assert isinstance(error["fields"]["year"], list)
+        assert "{" not in error["message"]
+    assert english.json()["error"]["message"] == "Some parameters are not valid."
+    assert english.json()["error"]["fields"]["year"] == ["Enter a whole number."]
+    with translation.override("fr"):
+        assert french.json()["error"]["message"] == _("Some parameters are not valid.")
+    assert french.json()["error"]["fields"]["year"] == ["Saisissez un nombre entier."]
+    # No header, or languages the site does not have: French, the default.
+    for header in ({}, {"HTTP_ACCEPT_LANGUAGE": "de, es;q=0.5"}):
+        response = get(client, url, token, **header)
+        assert response["Content-Language"] == "fr"
+    # The language cookie of a browser session does not decide for the API.
+    client.cookies["django_language"] = "fr"
+    assert (
+        get(client, url, token, HTTP_ACCEPT_LANGUAGE="en")["Content-Language"] == "en"
+    )
+
+
+def test_every_error_status_has_the_documented_shape(client, token, manager):
+    validator = _error_validator(client)
+    url = reverse("reporting_api:report")
+    no_token = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    not_get = client.post(url, HTTP_AUTHORIZATION=f"Bearer {token}")
+    plaintext = APIToken.create_token(user=user_with_role("trainee"), name="x")[1]
+    forbidden = get(client, url, plaintext)
+    for response, status, code in (
+        (no_token, 401, "unauthorised"),
+        (not_get, 405, "method_not_allowed"),
+        (forbidden, 403, "forbidden"),
+    ):
+        assert response.status_code == status
+        validator.validate(response.json())
+        assert response.json()["error"]["code"] == code
+    assert no_token.json()["error"]["message"].startswith("A valid API token")
+    document = client.get(reverse("reporting_api:openapi")).json()
+    for item in document["paths"].values():
+        if item["get"].get("security") != []:
+            assert {"400", "401", "403", "404", "429"} <= set(item["get"]["responses"])

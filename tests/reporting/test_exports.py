@@ -5,12 +5,13 @@ import csv
 import io
 
 from django.urls import reverse
+from django.utils import translation
 
 import pytest
 from openpyxl import load_workbook
 
 from kalanso.accounts.models import AuditEntry
-from reporting import report
+from reporting import exports, report
 from reporting.models import PublicSummarySettings
 from reporting.suppression import HIDDEN, SMALL, recoverable
 
@@ -139,3 +140,37 @@ def test_public_page_shows_only_suppressed_figures(client, programme):
     settings.enabled = False
     settings.save()
     assert client.get(reverse("reporting:public_summary")).status_code == 404
+
+
+def test_aggregate_sheets_have_short_names_and_the_full_title_first(
+    client, manager, programme
+):
+    client.force_login(manager)
+    for language in ("fr", "en"):
+        with translation.override(language):
+            url = reverse("reporting:export_aggregates", args=["xlsx"])
+        workbook = load_workbook(io.BytesIO(client.get(url).content))
+        with translation.override(language):
+            data = report.build()
+            names = [str(exports.SHEET_NAMES[slug]) for slug in report.TABLE_ORDER]
+            titles = [str(data.tables[slug].title) for slug in report.TABLE_ORDER]
+        # The names chosen, never a title cut at 31 characters.
+        assert workbook.sheetnames[1:] == names
+        assert all(len(name) <= 31 for name in workbook.sheetnames)
+        for name, title in zip(names, titles, strict=True):
+            assert workbook[name]["A1"].value == title
+            assert workbook[name]["A1"].font.bold
+
+
+def test_personal_export_scores_have_the_sessions_number_format(
+    client, manager, programme
+):
+    client.force_login(manager)
+    response = client.get(
+        reverse("reporting:export_personal", args=["participants", "csv"])
+        + "?region=ML-7"
+    )
+    lines = csv_rows(response)
+    scores = {(line[11], line[12]) for line in lines[1:]}
+    assert ("40", "60") in scores  # not "40.00", "60.00"
+    assert not any("." in score for pair in scores for score in pair)

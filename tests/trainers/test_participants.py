@@ -638,7 +638,8 @@ class TestExport:
         assert response.status_code == 200
         sheet = load_workbook(io.BytesIO(response.content)).active
         values = [[c.value for c in row] for row in sheet.iter_rows()]
-        assert values[1][0] == "'+cmd|' /C calc'!A0"
+        # The value as typed, as a string cell: never run as a formula.
+        assert values[1][0] == "+cmd|' /C calc'!A0"
         assert sheet.cell(row=2, column=1).data_type == "s"
         entry = AuditEntry.objects.get(action="export_personal_data")
         assert entry.actor == manager
