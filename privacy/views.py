@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -69,7 +70,9 @@ def my_data_erase(request):
         request,
         _("Your account is closed and your personal data erased. Goodbye."),
     )
-    return redirect("/")
+    # The home page in the language the person was reading: a bare "/" would
+    # pick one from the browser, and the goodbye would be in the other one.
+    return redirect(f"/{translation.get_language()}/")
 
 
 # Participants without an account (programme managers) ------------------------------------

@@ -204,11 +204,14 @@ def choropleth(title, desc, figures: dict, *, legend_title=""):
             f'<text x="{x + i * 70 + 20}" y="{y}" {FONT} fill="{MUTED}">'
             f"≥ {escape(_fmt(low))}</text>"
         )
+    # Outside the f-string: xgettext does not read calls inside one, so the
+    # label never reached the catalogue and stayed English on French pages.
+    no_data = _("hidden or none")
     out.append(
         f'<rect x="{x + 5 * 70}" y="{y - 10}" width="16" height="12" fill="{NO_DATA}" '
         f'stroke="#4d4d4d" stroke-width="0.5"/>'
         f'<text x="{x + 5 * 70 + 20}" y="{y}" {FONT} fill="{MUTED}">'
-        f"{escape(_('hidden or none'))}</text>"
+        f"{escape(no_data)}</text>"
     )
     out.append("</svg>")
     return mark_safe("".join(out))

@@ -165,6 +165,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Short dates: "13 Nov 2026" in English, not MM/DD (see kalanso/formats/en).
+FORMAT_MODULE_PATH = ["kalanso.formats"]
 TIME_ZONE = "Africa/Bamako"
 USE_I18N = True
 USE_TZ = True

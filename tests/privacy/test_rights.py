@@ -220,3 +220,29 @@ def test_retention_of_accounts_and_audit_log(programme):
     assert not AuditEntry.objects.filter(pk=old_entry.pk).exists()
     # Learners who signed up recently (date_joined) are kept.
     assert User.objects.get(email="l1@example.org").is_active
+
+
+@pytest.mark.parametrize(
+    ("lang", "accept", "goodbye"),
+    [
+        ("fr", "en", "Votre compte est fermé"),
+        ("en", "fr", "Your account is closed"),
+    ],
+)
+def test_erasing_ones_account_says_goodbye_in_the_language_of_the_page(
+    client, programme, lang, accept, goodbye
+):
+    """From French pages the person lands on the French home page with the
+    French message, even when the browser prefers English (and the reverse)."""
+    learner = programme["learners"]["L1"]
+    client.force_login(learner)
+    response = client.post(
+        f"/{lang}/reporting/my-data/erase/",
+        {"password": PASSWORD, "confirm": "on"},
+        HTTP_ACCEPT_LANGUAGE=accept,
+    )
+    assert response.status_code == 302
+    assert response.url == f"/{lang}/"
+    home = client.get(response.url, HTTP_ACCEPT_LANGUAGE=accept)
+    assert f'<html lang="{lang}">' in home.content.decode()
+    assert goodbye in home.content.decode()
