@@ -6,10 +6,9 @@ from django.core.exceptions import ValidationError
 import pytest
 
 from courses.factories import course_with_lessons
+from tests.races import race
 from trainers import factories, lineage
 from trainers.models import CascadeSession, TrainerProfile
-
-from .test_registration_concurrency import race
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -2,40 +2,14 @@
 connection each: exactly twenty seats taken, thirty waiting, no duplicate —
 on SQLite and on PostgreSQL."""
 
-import threading
-
-from django.db import connection
-
 import pytest
 
 from courses.factories import course_with_lessons, user_with_role
+from tests.races import race
 from trainers import factories, services
 from trainers.models import Participant
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def race(workers):
-    barrier = threading.Barrier(len(workers))
-    errors = []
-    results = []
-
-    def run(worker):
-        try:
-            barrier.wait(timeout=30)
-            results.append(worker())
-        except Exception as error:  # noqa: BLE001 - collected and asserted below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    pool = [threading.Thread(target=run, args=(worker,)) for worker in workers]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in pool)
-    return results, errors
 
 
 @pytest.fixture
