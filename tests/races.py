@@ -31,6 +31,8 @@ def race(workers, *, timeout=TIMEOUT):
 
     def run(index, worker):
         try:
+            # Connected before the start: the workers' first queries meet.
+            connection.ensure_connection()
             barrier.wait(timeout=timeout)
             outcomes[index] = ("result", worker())
         except BaseException as error:  # noqa: BLE001 - reported below

@@ -7,6 +7,9 @@ import pytest
 
 from tests.races import race
 
+# The workers connect to the database before the start.
+pytestmark = pytest.mark.django_db
+
 
 def test_every_worker_is_accounted_for():
     def boom():
