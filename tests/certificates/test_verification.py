@@ -6,6 +6,8 @@ import math
 import re
 from datetime import timedelta
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -21,6 +23,11 @@ from certificates.models import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+def credential_queries(queries):
+    table = Credential._meta.db_table
+    return [q["sql"] for q in queries.captured_queries if table in q["sql"]]
 
 
 def page(client, credential, **kwargs):
@@ -182,10 +189,23 @@ def test_codes_of_the_wrong_shape_are_not_looked_up(course_credential, client, c
     """A NUL byte would make PostgreSQL fail: refused before any query."""
     from urllib.parse import quote
 
-    response = client.get(f"/fr/certificates/v/{quote(code, safe='')}/")
-    assert response.status_code == 404
-    response = client.get("/fr/certificates/", {"code": code})
-    assert response.status_code in (200, 404)
+    for url, params in (
+        (f"/fr/certificates/v/{quote(code, safe='')}/", None),
+        ("/fr/certificates/", {"code": code}),
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, params)
+        assert response.status_code in (200, 404), url
+        assert credential_queries(queries) == [], url
+
+
+def test_codes_of_the_right_shape_are_looked_up(course_credential, client):
+    """The counterpart of the test above: the capture does see the lookup."""
+    for code in (new_code(), new_short_code()):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("certificates:verify", args=[code]))
+        assert response.status_code == 404
+        assert len(credential_queries(queries)) == 1, code
 
 
 def test_revoked_signed_credential_is_no_longer_handed_out(
