@@ -1,11 +1,9 @@
 """Attempts: frozen questions, limits enforced on the server, idempotent
 start and submit, and answer keys that never reach an open attempt's page."""
 
-import threading
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db import connection
 from django.utils import timezone
 
 import pytest
@@ -21,6 +19,7 @@ from assessments.services import (
     feedback_visible,
 )
 from courses.factories import user_with_role
+from tests.races import same
 
 pytestmark = pytest.mark.django_db
 
@@ -170,39 +169,18 @@ def test_feedback_policy(quiz, trainee):
     assert not feedback_visible(attempt)
 
 
-def in_parallel(function, count=6):
-    barrier = threading.Barrier(count)
-    errors, results = [], []
-
-    def run():
-        try:
-            barrier.wait(timeout=10)
-            results.append(function())
-        except Exception as error:  # noqa: BLE001 - asserted by the callers
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return errors, results
-
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_double_clicks_and_two_tabs_make_one_attempt_and_one_result():
     quiz = factories.quiz_with([factories.single_choice()])
     user = user_with_role("tabs@example.org", "Trainee")
-    errors, started = in_parallel(lambda: attempt_start(quiz=quiz, user=user))
+    started, errors = same(lambda: attempt_start(quiz=quiz, user=user), threads=6)
     assert errors == []
     assert len({attempt.pk for attempt in started}) == 1
     attempt = started[0]
     row = attempt.questions.get()
     right = next(c for c in row.snapshot["choices"] if Decimal(c["fraction"]) == 1)
     attempt_save_answers(attempt=attempt, responses={1: {"choice": right["id"]}})
-    errors, submitted = in_parallel(lambda: attempt_submit(attempt=attempt))
+    submitted, errors = same(lambda: attempt_submit(attempt=attempt), threads=6)
     assert errors == []
     assert {(a.pk, a.score, a.submitted_at) for a in submitted} == {
         (attempt.pk, Decimal("1.000"), submitted[0].submitted_at)

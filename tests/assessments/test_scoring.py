@@ -166,3 +166,65 @@ def test_ticking_more_right_answers_never_lowers_the_score(fractions, data):
 def test_short_answer_is_bounded_for_any_text(text):
     snap = {"type": "short", "accepted": [{"text": "Gao", "fraction": "1"}]}
     assert score_response(snap, {"text": text}) in (D(0), D(1))
+
+
+# A short answer with accents and two words; how people may type it.
+ANSWER = "Ségou Koro"
+SHORT = {
+    "type": "short",
+    "accepted": [
+        {"text": ANSWER, "fraction": "1"},
+        {"text": "Ségou", "fraction": "0.5"},
+    ],
+}
+LETTER = {"S": "sS", "é": ["é", "É", "e", "E", "e\u0301", "E\u0301"], "g": "gG",
+          "o": "oO", "u": "uU", "K": "kK", "r": "rR"}  # fmt: skip
+SPACE = st.text(alphabet=" \t\u00a0\u2003", min_size=1, max_size=3)
+EDGE = st.text(alphabet=" \t\n\u00a0", max_size=3)
+
+
+@st.composite
+def variants(draw):
+    """The answer in any case, with or without its accent (composed or not),
+    any spacing between and around the words."""
+    words = [
+        "".join(draw(st.sampled_from(list(LETTER[c]))) for c in word)
+        for word in ANSWER.split()
+    ]
+    return draw(EDGE) + draw(SPACE).join(words) + draw(EDGE)
+
+
+@st.composite
+def near_misses(draw):
+    """One letter changed, missing or added, or the words run together."""
+    letters = list(normalise_text(ANSWER))
+    positions = [i for i, c in enumerate(letters) if c != " "]
+    kind = draw(st.sampled_from(["change", "drop", "add", "join"]))
+    if kind == "join":
+        return ANSWER.replace(" ", "")
+    i = draw(st.sampled_from(positions))
+    if kind == "drop":
+        del letters[i]
+    else:
+        other = draw(st.sampled_from("abcdfhijklmnpqrstvwxyz"))
+        if kind == "change":
+            letters[i] = other if other != letters[i] else "z"
+        else:
+            letters.insert(i, other)
+    return "".join(letters)
+
+
+@given(variants())
+def test_short_answer_variants_get_full_marks(text):
+    assert score_response(SHORT, {"text": text}) == D(1)
+
+
+@given(near_misses())
+def test_short_answer_near_misses_get_nothing(text):
+    assert score_response(SHORT, {"text": text}) == D(0)
+
+
+def test_short_answer_partial_credit_and_empty():
+    assert score_response(SHORT, {"text": " segou "}) == D("0.5")
+    assert score_response(SHORT, {"text": "   "}) == D(0)
+    assert score_response(SHORT, {}) == D(0)

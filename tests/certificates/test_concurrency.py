@@ -1,9 +1,6 @@
 """Real commits and real threads: issuance runs after the commit (as in
 development, where tasks run at once) and never issues twice."""
 
-import threading
-
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -14,31 +11,11 @@ from certificates.models import Credential
 from courses.factories import course_with_lessons, user_with_role
 from courses.models import Enrolment, LessonPage
 from courses.services import lesson_complete
+from tests.races import same
 
 from .conftest import complete_course
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def race(worker, threads=6):
-    barrier = threading.Barrier(threads)
-    errors, results = [], []
-
-    def run():
-        try:
-            barrier.wait(timeout=10)
-            results.append(worker())
-        except Exception as error:  # noqa: BLE001 - collected and asserted below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    pool = [threading.Thread(target=run) for _ in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join(timeout=60)
-    return errors, results
 
 
 def test_completing_the_last_lesson_issues_the_certificate():
@@ -60,12 +37,13 @@ def test_parallel_issuance_gives_one_certificate():
     complete_course(user, course)
     Credential.objects.all().delete()
 
-    errors, results = race(
+    results, errors = same(
         lambda: (
             issuance.course_credential_issue(
                 user_id=user.pk, course_key=course.translation_key
             ).pk
-        )
+        ),
+        threads=6,
     )
     assert errors == []
     assert Credential.objects.filter(user=user).count() == 1

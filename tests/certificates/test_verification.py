@@ -2,10 +2,12 @@
 expired or revoked; nothing else about the person; unguessable codes and a
 rate limit."""
 
-import math
 import re
+import string
 from datetime import timedelta
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -21,6 +23,11 @@ from certificates.models import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+def credential_queries(queries):
+    table = Credential._meta.db_table
+    return [q["sql"] for q in queries.captured_queries if table in q["sql"]]
 
 
 def page(client, credential, **kwargs):
@@ -156,7 +163,10 @@ def test_codes_are_long_random_and_unrelated(attendance_session, course_credenti
         assert set(credential.short_code) <= set(SHORT_CODE_ALPHABET)
     # Entropy: 192 bits for links, about 59 bits for codes typed by hand.
     assert len(SHORT_CODE_ALPHABET) ** SHORT_CODE_LENGTH > 2**59
-    assert math.log2(64) * 32 == 192
+    # Links: 32 characters drawn from all 64 of base64url, so 192 bits.
+    drawn = {new_code() for _ in range(1000)}
+    assert {len(code) for code in drawn} == {32}
+    assert set("".join(drawn)) == set(string.ascii_letters + string.digits + "-_")
     # Drawn, not derived: a thousand draws never repeat.
     assert len({new_code() for _ in range(1000)}) == 1000
     assert len({new_short_code() for _ in range(1000)}) == 1000
@@ -182,10 +192,23 @@ def test_codes_of_the_wrong_shape_are_not_looked_up(course_credential, client, c
     """A NUL byte would make PostgreSQL fail: refused before any query."""
     from urllib.parse import quote
 
-    response = client.get(f"/fr/certificates/v/{quote(code, safe='')}/")
-    assert response.status_code == 404
-    response = client.get("/fr/certificates/", {"code": code})
-    assert response.status_code in (200, 404)
+    for url, params in (
+        (f"/fr/certificates/v/{quote(code, safe='')}/", None),
+        ("/fr/certificates/", {"code": code}),
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, params)
+        assert response.status_code in (200, 404), url
+        assert credential_queries(queries) == [], url
+
+
+def test_codes_of_the_right_shape_are_looked_up(course_credential, client):
+    """The counterpart of the test above: the capture does see the lookup."""
+    for code in (new_code(), new_short_code()):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("certificates:verify", args=[code]))
+        assert response.status_code == 404
+        assert len(credential_queries(queries)) == 1, code
 
 
 def test_revoked_signed_credential_is_no_longer_handed_out(

@@ -106,14 +106,36 @@ def test_editor_creates_lesson_and_submits_for_review(
 
 
 def test_editor_cannot_publish_directly(client, editor, course):
+    """The publish button pressed by an editor saves a draft: the page exists
+    with a revision, is not live and has never been published."""
     module = ModulePage.objects.child_of(course).first()
     client.force_login(editor)
     url = reverse("wagtailadmin_pages:add", args=["courses", "lessonpage", module.pk])
     data = lesson_form(title="Tentative")
     data["action-publish"] = "Publish"
-    client.post(url, data)
-    lesson = LessonPage.objects.filter(title="Tentative").first()
-    assert lesson is None or not lesson.live
+    response = client.post(url, data)
+    lesson = LessonPage.objects.get(title="Tentative")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("wagtailadmin_pages:edit", args=[lesson.pk])
+    assert not lesson.live
+    assert lesson.first_published_at is None and lesson.live_revision is None
+    revision = lesson.latest_revision
+    assert revision is not None and revision.user == editor
+    assert revision.content["title"] == "Tentative"
+    assert revision.approved_go_live_at is None
+    assert not WorkflowState.objects.filter(object_id=str(lesson.pk)).exists()
+
+
+def test_moderator_publishes_directly(client, moderator, course):
+    """The counterpart: the same form posted by a moderator is published."""
+    module = ModulePage.objects.child_of(course).first()
+    client.force_login(moderator)
+    url = reverse("wagtailadmin_pages:add", args=["courses", "lessonpage", module.pk])
+    data = lesson_form(title="Publiée")
+    data["action-publish"] = "Publish"
+    assert client.post(url, data).status_code == 302
+    lesson = LessonPage.objects.get(title="Publiée")
+    assert lesson.live and lesson.live_revision == lesson.latest_revision
 
 
 def test_sorting_exercise_rejects_categories_of_another_kind(client, moderator, course):
