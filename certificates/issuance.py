@@ -16,7 +16,8 @@ Rules:
   without the record. Hours: the course's estimated duration.
 - **Trainer certification**: certified (level 30) or master trainer (level
   40), active. The credential expires with the certification
-  (``certified_until``); a renewal issues a new credential for the new period.
+  (``certified_until``); a renewal issues a new credential for the new period,
+  which supersedes the one of the period before (revoked, cause "superseded").
   Suspension revokes the trainer's live certifications, as does lowering the
   level (for the levels above the new one); reinstatement issues them again.
 - **Attendance**: for a validated cascade session, every registered
@@ -265,6 +266,12 @@ def trainer_credentials_sync(*, profile_id: int) -> Credential | None:
         },
         again_after_automatic=True,
     )
+    if credential.revoked_at is None:
+        # A renewal issues the credential of the new period: it supersedes
+        # the one of the period before, at the same level.
+        for older in live:
+            if older.pk != credential.pk and older.extra.get("level") == level:
+                credential_revoke(older, by=None, reason="", cause=Cause.SUPERSEDED)
     return credential
 
 

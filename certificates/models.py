@@ -67,6 +67,7 @@ class Credential(models.Model):
         REISSUED = "reissued", _("Replaced by a corrected certificate")
         SUSPENDED = "suspended", _("Trainer suspended")
         LEVEL = "level", _("Trainer level lowered")
+        SUPERSEDED = "superseded", _("Replaced by the renewed certification")
 
     class State(models.TextChoices):
         VALID = "valid", _("Valid")

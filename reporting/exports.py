@@ -11,7 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from kalanso.accounts.models import Organisation, Region
 from kalanso.spreadsheets import TO_THE_MINUTE, Sheet, csv_lines, xlsx_bytes
+from trainers.models import Participant
 
 from . import selectors, suppression
 from .filters import resolve
@@ -98,84 +100,82 @@ def aggregates_xlsx(report: Report) -> bytes:
 # Personal data -----------------------------------------------------------------
 
 
+def _region_names() -> dict[str, str]:
+    return {region.code: str(region) for region in Region.objects.all()}
+
+
+def _coded_table(columns, qs):
+    """Header and streamed rows for ``columns``: ``(header, field, labels)``.
+    ``labels`` maps a code to its label in the reader's language, and the
+    column is followed by one that keeps the code (for people who filter or
+    join on it); a callable ``labels`` only rewrites the value."""
+    header, fields = [], []
+    for title, field, labels in columns:
+        header.append(title)
+        fields.append(field)
+        if isinstance(labels, dict):
+            header.append(_("%(column)s (code)") % {"column": title})
+
+    def rows():
+        for values in qs.values_list(*fields).iterator(chunk_size=2000):
+            row = []
+            for (_title, _field, labels), value in zip(columns, values, strict=True):
+                if isinstance(labels, dict):
+                    row += [labels.get(value, value or ""), value or ""]
+                elif callable(labels):
+                    row.append(labels(value))
+                else:
+                    row.append(value)
+            yield row
+
+    return header, rows()
+
+
 def participants_table(filters) -> tuple[list, int, Iterator[list]]:
     """Header, row count and rows (streamed) of the cascade participants
     counted in the figures, with their personal data."""
     f = resolve(filters)
     qs = selectors.participants(f).order_by("session__start_date", "session_id", "pk")
-    header = [
-        _("Session"),
-        _("Session title"),
-        _("First day"),
-        _("Region"),
-        _("Course"),
-        _("Full name"),
-        _("Sex"),
-        _("Age band"),
-        _("Organisation type"),
-        _("Role"),
-        _("Phone"),
-        _("Pre-test score (%)"),
-        _("Post-test score (%)"),
-        _("Pseudonymised"),
+    columns = [
+        (_("Session"), "session_id", None),
+        (_("Session title"), "session__title", None),
+        (_("First day"), "session__start_date", None),
+        (_("Region"), "session__region__code", _region_names()),
+        (_("Course"), "session__course__title", None),
+        (_("Full name"), "full_name", None),
+        (_("Sex"), "sex", dict(Participant.Sex.choices)),
+        (_("Age band"), "age_band", dict(Participant.AgeBand.choices)),
+        (_("Organisation type"), "organisation_type", dict(Organisation.Type.choices)),
+        (_("Role"), "role", None),
+        (_("Phone"), "phone", None),
+        (_("Pre-test score (%)"), "pre_score", None),
+        (_("Post-test score (%)"), "post_score", None),
+        (_("Pseudonymised"), "pseudonymised_at", lambda when: _("Yes") if when else ""),
     ]
-    fields = [
-        "session_id",
-        "session__title",
-        "session__start_date",
-        "session__region__code",
-        "session__course__title",
-        "full_name",
-        "sex",
-        "age_band",
-        "organisation_type",
-        "role",
-        "phone",
-        "pre_score",
-        "post_score",
-        "pseudonymised_at",
-    ]
-    count = qs.count()
-
-    def rows():
-        for values in qs.values_list(*fields).iterator(chunk_size=2000):
-            values = list(values)
-            values[-1] = _("Yes") if values[-1] else ""
-            yield values
-
-    return header, count, rows()
+    header, rows = _coded_table(columns, qs)
+    return header, qs.count(), rows
 
 
 def learners_table(filters) -> tuple[list, int, Iterator[list]]:
     """Online enrolments in the period with the learners' personal data."""
     f = resolve(filters)
     qs = selectors.enrolments(f).order_by("enrolled_at", "pk")
-    header = [
-        _("Full name"),
-        _("E-mail address"),
-        _("Organisation"),
-        _("Organisation type"),
-        _("Region"),
-        _("Course"),
-        _("Enrolled"),
-        _("Completed"),
+    columns = [
+        (_("Full name"), "user__full_name", None),
+        (_("E-mail address"), "user__email", None),
+        (_("Organisation"), "user__organisation__name", None),
+        (
+            _("Organisation type"),
+            "user__organisation__type",
+            dict(Organisation.Type.choices),
+        ),
+        (_("Region"), "user__region__code", _region_names()),
+        (_("Course"), "course__title", None),
+        (_("Enrolled"), "enrolled_at", None),
+        (_("Completed"), "completed_at", None),
     ]
-    fields = [
-        "user__full_name",
-        "user__email",
-        "user__organisation__name",
-        "user__organisation__type",
-        "user__region__code",
-        "course__title",
-        "enrolled_at",
-        "completed_at",
-    ]
-    count = qs.count()
-
-    def rows():
-        yield from (list(v) for v in qs.values_list(*fields).iterator(chunk_size=2000))
-
-    return header, count, rows()
+    header, rows = _coded_table(columns, qs)
+    return header, qs.count(), rows
 
 
 PERSONAL_TABLES = {"participants": participants_table, "learners": learners_table}

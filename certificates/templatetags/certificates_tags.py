@@ -19,7 +19,12 @@ def my_certificates(context):
         return {"credentials": []}
     credentials = (
         Credential.objects.filter(Q(user=user) | Q(participant__user=user))
-        .exclude(revocation_cause=Credential.Cause.REISSUED)
+        .exclude(
+            revocation_cause__in=[
+                Credential.Cause.REISSUED,
+                Credential.Cause.SUPERSEDED,
+            ]
+        )
         .order_by("-issued_on", "-pk")
     )
     return {

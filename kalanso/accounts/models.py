@@ -207,4 +207,21 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["target_type", "target_id"])]
 
     def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+        return (
+            f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} "
+            f"{self.get_action_display()}"
+        )
+
+    def get_action_display(self):
+        from .audit import action_label
+
+        return action_label(self.action)
+
+    get_action_display.short_description = _("action")
+
+    def get_target_type_display(self):
+        from .audit import target_label
+
+        return target_label(self.target_type)
+
+    get_target_type_display.short_description = _("target type")

@@ -1,10 +1,14 @@
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+import django_filters
+
+from . import audit
 from .models import AuditEntry, Organisation
 
 
@@ -22,6 +26,18 @@ class OrganisationViewSet(SnippetViewSet):
 register_snippet(OrganisationViewSet)
 
 
+class AuditEntryFilterSet(WagtailFilterSet):
+    """Filter by action, named in the reader's language."""
+
+    action = django_filters.ChoiceFilter(
+        label=_("action"), choices=audit.action_choices
+    )
+
+    class Meta:
+        model = AuditEntry
+        fields = ["action"]
+
+
 class AuditEntryViewSet(ModelViewSet):
     """The audit log, read-only: programme managers and administrators.
 
@@ -34,8 +50,14 @@ class AuditEntryViewSet(ModelViewSet):
     menu_label = _("Audit log")
     add_to_admin_menu = True
     menu_order = 310
-    list_display = ["created_at", "actor_label", "action", "target_type", "target_id"]
-    list_filter = ["action", "target_type"]
+    list_display = [
+        "created_at",
+        "actor_label",
+        "get_action_display",
+        "get_target_type_display",
+        "target_id",
+    ]
+    filterset_class = AuditEntryFilterSet
     search_fields = ["actor_label", "action", "target_id"]
     inspect_view_enabled = True
     inspect_view_fields = [

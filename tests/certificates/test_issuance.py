@@ -310,3 +310,30 @@ def test_backfill_command_issues_what_is_missing_once(
     call_command("issue_credentials", stdout=StringIO())
     assert Credential.objects.count() == count
     assert f"{count} credential(s) issued." in out.getvalue()
+
+
+def test_renewed_certification_supersedes_the_old_one(
+    candidate, master, run_tasks, client
+):
+    """After a renewal the trainer has one valid certification, not two."""
+    with run_tasks():
+        certification.certify(profile_of(candidate), by=master)
+    old = Credential.objects.get(kind=Kind.TRAINER)
+    with run_tasks():
+        certification.renew(profile_of(candidate), master, "Recyclage suivi")
+    new = Credential.objects.exclude(pk=old.pk).get(kind=Kind.TRAINER)
+    old.refresh_from_db()
+    assert old.state() == Credential.State.REVOKED
+    assert old.revocation_cause == Credential.Cause.SUPERSEDED
+    assert new.state() == Credential.State.VALID
+    client.force_login(candidate)
+    html = client.get(reverse("courses:my_learning")).content.decode()
+    assert reverse("certificates:pdf", args=[new.pk]) in html
+    assert reverse("certificates:pdf", args=[old.pk]) not in html
+    # Renewing again (or the task running twice) keeps a single valid one.
+    with run_tasks():
+        issuance.trainer_credentials_sync(profile_id=profile_of(candidate).pk)
+    assert (
+        Credential.objects.filter(kind=Kind.TRAINER, revoked_at__isnull=True).count()
+        == 1
+    )

@@ -87,7 +87,7 @@ def test_personal_export_is_audited(client, manager, programme):
     )
     lines = csv_rows(response)
     assert len(lines) == 1 + 6
-    assert {line[5] for line in lines[1:]} == {f"Participant {i}" for i in range(1, 7)}
+    assert {line[6] for line in lines[1:]} == {f"Participant {i}" for i in range(1, 7)}
     entry = AuditEntry.objects.get(action="reporting.export_personal_data")
     assert entry.actor == manager
     assert entry.detail["rows"] == 6 and entry.detail["kind"] == "participants"
@@ -171,6 +171,40 @@ def test_personal_export_scores_have_the_sessions_number_format(
         + "?region=ML-7"
     )
     lines = csv_rows(response)
-    scores = {(line[11], line[12]) for line in lines[1:]}
+    pre, post = (
+        lines[0].index(str(name))
+        for name in ("Score au pré-test (%)", "Score au post-test (%)")
+    )
+    scores = {(line[pre], line[post]) for line in lines[1:]}
     assert ("40", "60") in scores  # not "40.00", "60.00"
     assert not any("." in score for pair in scores for score in pair)
+
+
+def test_personal_exports_show_labels_and_keep_the_codes(client, manager, programme):
+    """Sex, age band, organisation type and region in the reader's language,
+    each followed by a column that keeps the machine code."""
+    client.force_login(manager)
+    with translation.override("en"):
+        url = reverse("reporting:export_personal", args=["participants", "csv"])
+    lines = csv_rows(client.get(url + "?region=ML-7"))
+    header = lines[0]
+    for column in ("Region", "Sex", "Age band", "Organisation type"):
+        assert header[header.index(column) + 1] == f"{column} (code)"
+    rows = [dict(zip(header, line, strict=True)) for line in lines[1:]]
+    assert {(r["Sex"], r["Sex (code)"]) for r in rows} == {("Woman", "f"), ("Man", "m")}
+    assert {(r["Organisation type"], r["Organisation type (code)"]) for r in rows} == {
+        ("National NGO", "ngo")
+    }
+    assert {(r["Region"], r["Region (code)"]) for r in rows} == {("Gao", "ML-7")}
+    with translation.override("en"):
+        url = reverse("reporting:export_personal", args=["learners", "xlsx"])
+    sheet = load_workbook(io.BytesIO(client.get(url).content)).active
+    values = list(sheet.iter_rows(values_only=True))
+    header = list(values[0])
+    rows = [dict(zip(header, row, strict=True)) for row in values[1:]]
+    l2 = next(r for r in rows if r["E-mail address"] == "l2@example.org")
+    assert (l2["Region"], l2["Region (code)"]) == ("Bamako District", "ML-BKO")
+    assert (l2["Organisation type"], l2["Organisation type (code)"]) == (
+        "UN mission",
+        "un",
+    )
