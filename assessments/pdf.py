@@ -36,13 +36,13 @@ from reportlab.platypus import (
     PageBreak,
     Paragraph,
     Spacer,
-    Table,
     TableStyle,
 )
 
 from kalanso import pdf as shared
 from kalanso.display import decimal_text
 from kalanso.pdf import clean, html_lines, markup
+from kalanso.pdf import table as Table
 
 from .models import Question, Quiz
 from .paper import (
@@ -70,7 +70,13 @@ def number(value, places=2) -> str:
 
 
 def percent(fraction) -> str:
-    return f"{number(to_decimal(fraction) * 100)} %"
+    """A fraction (0.5) as a percentage in the language's way (50 %, 50%)."""
+    return percent_of(to_decimal(fraction) * 100)
+
+
+def percent_of(value) -> str:
+    """A number of per cent (70) in the language's way (70 %, 70%)."""
+    return shared.percent_text(number(value))
 
 
 def points(mark) -> str:
@@ -141,7 +147,11 @@ class _Renderer:
             spaceAfter=3,
         )
         self.s_bullet = ParagraphStyle(
-            "bullet", parent=base, leftIndent=5 * mm, bulletIndent=1 * mm
+            "bullet",
+            parent=base,
+            leftIndent=5 * mm,
+            bulletIndent=1 * mm,
+            bulletFontName=fonts.regular,  # embedded, like the text
         )
         self.s_case = ParagraphStyle(
             "case", parent=base, leftIndent=4 * mm, rightIndent=2 * mm
@@ -329,7 +339,7 @@ class _Renderer:
                 % {"minutes": quiz.time_limit_minutes}
             )
         bullets.append(
-            _("Pass mark: %(percent)s.") % {"percent": f"{number(quiz.pass_mark)} %"}
+            _("Pass mark: %(percent)s.") % {"percent": percent_of(quiz.pass_mark)}
         )
         story = [self.p(_("Instructions"), self.s_h2)]
         story += [
@@ -723,9 +733,9 @@ class _Renderer:
                     self.p(
                         _(
                             "Add the weights of the ticked boxes; the result stays "
-                            "between 0 %% and 100 %%."
+                            "between %(none)s and %(all)s."
                         )
-                        % {},
+                        % {"none": percent_of(0), "all": percent_of(100)},
                         self.s_hint,
                     )
                 )
@@ -798,18 +808,19 @@ class _Renderer:
         rules = [
             _(
                 "Each question earns its points multiplied by the weight of the "
-                "answer given: 100 %% = all the points, 50 %% = half, 0 %% = none."
+                "answer given: %(all)s = all the points, %(half)s = half, "
+                "%(none)s = none."
             )
-            % {}
+            % {"all": percent_of(100), "half": percent_of(50), "none": percent_of(0)}
         ]
         if "multiple" in types:
             rules.append(
                 _(
                     "Several answers possible: add the weights of all the ticked "
                     "boxes (a negative weight removes points); the result stays "
-                    "between 0 %% and 100 %%."
+                    "between %(none)s and %(all)s."
                 )
-                % {}
+                % {"none": percent_of(0), "all": percent_of(100)}
             )
         if types & {"short", "numerical"}:
             rules.append(
@@ -822,9 +833,9 @@ class _Renderer:
             rules.append(
                 _(
                     "Matching and ordering: each right line earns its share "
-                    "(3 right out of 4 = 75 %% of the points)."
+                    "(3 right out of 4 = %(share)s of the points)."
                 )
-                % {}
+                % {"share": percent_of(75)}
             )
         rules += [
             _(
@@ -834,7 +845,7 @@ class _Renderer:
             % {"total": number(total)},
             _("Pass mark: %(percent)s, that is at least %(points)s out of %(total)s.")
             % {
-                "percent": f"{number(quiz.pass_mark)} %",
+                "percent": percent_of(quiz.pass_mark),
                 "points": number(needed),
                 "total": number(total),
             },

@@ -323,18 +323,28 @@ def draw_certificate(page, credential: Credential, assets: Assets) -> None:
         )
 
 
-def _document(title: str):
+def _language(language=None) -> str:
+    """The reader's language (the page is in both), for the document's title
+    and language."""
+    language = language or translation.get_language() or "fr"
+    return "en" if language.startswith("en") else "fr"
+
+
+def _document(title: str, language: str):
     buffer = io.BytesIO()
     page = shared.drawn_document(
-        buffer, title=title, pagesize=(PAGE_WIDTH, PAGE_HEIGHT)
+        buffer, title=title, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), language=language
     )
     return buffer, page
 
 
-def certificate_pdf(credential: Credential) -> bytes:
+def certificate_pdf(credential: Credential, language: str | None = None) -> bytes:
+    """The certificate; its document title in the reader's language."""
     assets = Assets()
+    language = _language(language)
     title_fr, title_en = WORDING["title"][Kind(credential.kind)]
-    buffer, page = _document(f"{title_en} — {clean(credential.holder_name)}")
+    title = title_fr if language == "fr" else title_en
+    buffer, page = _document(f"{title} — {clean(credential.holder_name)}", language)
     draw_certificate(page, credential, assets)
     page.showPage()
     page.save()
@@ -344,7 +354,7 @@ def certificate_pdf(credential: Credential) -> bytes:
 def batch_pdf(credentials, title: str) -> bytes:
     """One page per credential, for printing a whole session's certificates."""
     assets = Assets()
-    buffer, page = _document(clean(title))
+    buffer, page = _document(clean(title), _language())
     for credential in credentials:
         draw_certificate(page, credential, assets)
         page.showPage()

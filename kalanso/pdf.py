@@ -10,7 +10,10 @@ DejaVu Sans (Debian package ``fonts-dejavu-core``) is registered when found
 (:func:`find_dejavu`), for the Latin Extended letters used in Bambara,
 Fulfulde, Songhay… (ɛ, ɔ, ŋ, ɲ) and in people's names. Without it the PDFs fall
 back to Helvetica, whose standard encoding covers French (é è à ç ô œ « »);
-other characters print as black squares, never an error. reportlab does not
+other characters print as black squares, never an error. With DejaVu, every
+font in the files is embedded: each page's initial font, list bullets
+(``bulletFontName``) and plain table cells (:func:`table`) use it too, never
+Helvetica, which PDF readers would have to substitute. reportlab does not
 shape Arabic script nor reorder right-to-left text. The setting
 ``KALANSO_PDF_FONT_DIRS`` (optional) names folders to try first.
 
@@ -25,7 +28,12 @@ Documents
 ---------
 :func:`flowing_document` (platypus: text that flows over pages) and
 :func:`drawn_document` (a canvas: fixed layouts) give every PDF the same
-metadata: a title on one line, Kalanso as author and creator.
+metadata: a title on one line (shown by readers instead of the file name),
+the document's language, Kalanso as author and creator.
+
+Typography: :func:`markup` puts no-break spaces before ``: ; ! ? » %`` and
+after ``«`` ("Réponse :" never leaves its colon alone on a line);
+:func:`percent_text` writes "100 %" in French and "100%" in English.
 """
 
 from __future__ import annotations
@@ -42,6 +50,7 @@ from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.utils.html import strip_tags
+from django.utils.translation import get_language
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
@@ -133,9 +142,31 @@ def clean(text) -> str:
     return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
+NBSP = "\u00a0"
+# A space before a colon, semicolon, question or exclamation mark, closing
+# guillemet or per cent sign, or after an opening guillemet (French
+# typography): made a no-break space so that the sign never starts a line
+# alone ("Réponse :" never leaves its colon on the next line).
+_BEFORE_SIGN = re.compile(r"[ \t]+(?=[:;!?»%])")
+_AFTER_GUILLEMET = re.compile(r"«[ \t]+")
+
+
+def keep_together(text: str) -> str:
+    text = _BEFORE_SIGN.sub(NBSP, text)
+    return _AFTER_GUILLEMET.sub("«" + NBSP, text)
+
+
 def markup(text) -> str:
-    """Plain text as Paragraph markup: escaped, line breaks kept."""
-    return escape(clean(text)).replace("\n", "<br/>")
+    """Plain text as Paragraph markup: escaped, line breaks kept, no line
+    break before a colon (:func:`keep_together`)."""
+    return escape(keep_together(clean(text))).replace("\n", "<br/>")
+
+
+def percent_text(value: str, language: str | None = None) -> str:
+    """A formatted number as a percentage in the language's way: "100 %"
+    (no-break space) in French, "100%" in English."""
+    language = language or get_language() or "fr"
+    return f"{value}%" if language.startswith("en") else f"{value}{NBSP}%"
 
 
 class _TextLines(HTMLParser):
@@ -219,6 +250,17 @@ def html_lines(html) -> list[str]:
 # Documents ------------------------------------------------------------------------
 
 
+def table(rows, **options):
+    """A platypus Table whose plain-text cells (even empty ones) use the
+    site's font: reportlab's default, Helvetica, would be referenced in the
+    file without being embedded."""
+    from reportlab.platypus import Table
+
+    grid = Table(rows, **options)
+    grid.setStyle([("FONT", (0, 0), (-1, -1), get_fonts().regular)])
+    return grid
+
+
 def document_title(title) -> str:
     """A title for the PDF's metadata: cleaned, on one line, not too long."""
     return " ".join(clean(title).split())[:TITLE_LENGTH]
@@ -244,15 +286,24 @@ def flowing_document(
         creator=AUTHOR,
         lang=language,
         invariant=invariant,
+        # Not Helvetica, which reportlab would otherwise set on every page.
+        initialFontName=get_fonts().regular,
+        displayDocTitle=True,
         **layout,
     )
 
 
-def drawn_document(buffer: IO[bytes], *, title, pagesize):
+def drawn_document(buffer: IO[bytes], *, title, pagesize, language: str = "fr"):
     """A canvas (fixed layout, drawn page by page) with the site's metadata."""
     from reportlab.pdfgen.canvas import Canvas
 
-    page = Canvas(buffer, pagesize=pagesize)
+    page = Canvas(
+        buffer,
+        pagesize=pagesize,
+        initialFontName=get_fonts().regular,
+        lang=language,
+    )
+    page.setViewerPreference("DisplayDocTitle", "true")
     page.setTitle(document_title(title))
     page.setAuthor(AUTHOR)
     page.setCreator(AUTHOR)

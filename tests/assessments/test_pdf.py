@@ -19,7 +19,7 @@ from assessments.paper import build_paper, letter
 from courses.factories import user_with_role
 from kalanso import pdf as kalanso_pdf
 from kalanso.pdf import html_lines
-from tests import corpora
+from tests import corpora, pdfcheck
 
 pytestmark = pytest.mark.django_db
 
@@ -671,3 +671,54 @@ def test_trainer_downloads_the_paper_from_the_site(client):
         response = client.get(reverse(name, args=[quiz.pk]))
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"
+
+
+# What outside validators check ----------------------------------------------------
+
+
+def _both(quiz, seed=7):
+    return (
+        pdf.quiz_paper_pdf(quiz=quiz, variant_seed=seed),
+        pdf.quiz_answer_key_pdf(quiz=quiz, variant_seed=seed),
+    )
+
+
+def test_every_font_is_embedded(quiz):
+    # Bullets, empty table cells and each page's initial font included:
+    # nothing refers to a font the file does not carry (Helvetica).
+    for data in _both(quiz):
+        found = pdfcheck.fonts(data)
+        assert found and all(found.values()), found
+        assert not any(name.startswith("Helvetica") for name in found)
+
+
+def test_metadata_creator_title_language(quiz):
+    for data in _both(quiz):
+        info = pdfcheck.structure(data)
+        assert info["creator"] == "Kalanso"
+        assert info["lang"] == quiz.language
+        assert info["display_title"]
+        assert quiz.title in info["title"]
+
+
+def test_no_line_starts_with_a_colon(quiz):
+    # "Réponse :" keeps its colon (a no-break space before it).
+    for data in _both(quiz):
+        for text in pages(data):
+            assert not [line for line in text.splitlines() if line.startswith(":")]
+    assert kalanso_pdf.markup("Réponse :") == "Réponse\u00a0:"
+    assert kalanso_pdf.markup("« Oui » ?") == "«\u00a0Oui\u00a0»\u00a0?"
+
+
+def test_percentages_in_the_languages_format(quiz):
+    key = text_of(pdf.quiz_answer_key_pdf(quiz=quiz, variant_seed=7))
+    percentages = re.findall(r"\d+(?:,\d+)?\s?%", key)
+    assert percentages
+    # French: always a (no-break) space before the sign, "100 %" and "0 %".
+    assert all(re.fullmatch(r"[\d,]+\s%", p) for p in percentages), percentages
+    quiz.language = "en"
+    quiz.save()
+    key = text_of(pdf.quiz_answer_key_pdf(quiz=quiz, variant_seed=7))
+    percentages = re.findall(r"\d+(?:\.\d+)?\s?%", key)
+    assert "100%" in percentages and "0%" in percentages
+    assert all(re.fullmatch(r"[\d.]+%", p) for p in percentages), percentages

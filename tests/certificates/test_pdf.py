@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.core.files.images import ImageFile
 from django.urls import reverse
+from django.utils import translation
 
 from wagtail.images import get_image_model
 from wagtail.models import Site
@@ -22,6 +23,7 @@ from certificates.pdf import batch_pdf, certificate_pdf
 from kalanso import pdf as kalanso_pdf
 from kalanso.home.models import SiteSettings
 from kalanso.pdf import get_fonts
+from tests import pdfcheck
 
 pytestmark = pytest.mark.django_db
 
@@ -238,3 +240,24 @@ def test_without_a_request_the_wagtail_sites_root_url(course_credential):
     (page,) = pages(certificate_pdf(course_credential))
     path = course_credential.verification_path()
     assert qr_codes(page) == [f"https://kalanso.example.org{path}"]
+
+
+def test_document_title_and_language_follow_the_reader(holder_named):
+    for language, title in (
+        ("fr", "Certificat de réussite — Aminata Traoré"),
+        ("en", "Certificate of completion — Aminata Traoré"),
+    ):
+        with translation.override(language):
+            info = pdfcheck.structure(certificate_pdf(holder_named))
+        assert info["title"] == title
+        assert info["lang"] == language
+        assert info["creator"] == "Kalanso" and info["display_title"]
+
+
+def test_every_font_is_embedded(holder_named, attendance_session):
+    batch = batch_pdf(
+        Credential.objects.filter(session=attendance_session), "Session à Mopti"
+    )
+    for data in (certificate_pdf(holder_named), batch):
+        found = pdfcheck.fonts(data)
+        assert found and all(found.values()), found
