@@ -2,7 +2,6 @@
 code, an upload, the attendance grid, paper-test scores and feedback. They
 check what was typed; ``trainers.services`` writes it."""
 
-import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -10,6 +9,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from kalanso.ids import parse_id
 
 from .. import importing
 from ..models import Attendance, Participant
@@ -97,15 +98,6 @@ class ImportForm(forms.Form):
         return upload
 
 
-def parse_pk(raw) -> int | None:
-    """A primary key from a form or the address, or None: ``str.isdigit``
-    accepts "²" (which ``int`` refuses) and "١" (which it reads), and numbers
-    beyond 64 bits overflow the database driver."""
-    if isinstance(raw, str) and re.fullmatch(r"[0-9]{1,18}", raw):
-        return int(raw)
-    return None
-
-
 class AttendanceForm:
     """The grid of registered participants × session days, as checkboxes
     named ``present`` with values ``<participant>:<day>``; the rows shown are
@@ -150,7 +142,7 @@ class AttendanceForm:
         whose rows were shown, the (participant, day) cells ticked now, and
         those ticked when the page was loaded. Anything else is ignored."""
         known = {person.pk for person in self.participants}
-        shown = {pk for pk in map(parse_pk, self.data.getlist("row")) if pk in known}
+        shown = {pk for pk in map(parse_id, self.data.getlist("row")) if pk in known}
         return shown, self._cells("present"), self._cells("was")
 
     def _cells(self, name) -> set[tuple[int, date]]:

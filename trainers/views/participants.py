@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Avg, Case, Count, IntegerField, Q, Value, When
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, re_path, reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -294,29 +294,29 @@ def feedback_qr(request, pk):
 
 urlpatterns = [
     path(
-        "sessions/<int:pk>/participants/",
+        "sessions/<id:pk>/participants/",
         participant_list,
         name="participant_list",
     ),
     path(
-        "sessions/<int:pk>/participants/<int:ppk>/edit/",
+        "sessions/<id:pk>/participants/<id:ppk>/edit/",
         participant_edit,
         name="participant_edit",
     ),
     path(
-        "sessions/<int:pk>/participants/<int:ppk>/withdraw/",
+        "sessions/<id:pk>/participants/<id:ppk>/withdraw/",
         participant_withdraw,
         name="participant_withdraw",
     ),
     path(
-        "sessions/<int:pk>/participants/<int:ppk>/link/",
+        "sessions/<id:pk>/participants/<id:ppk>/link/",
         participant_link,
         name="participant_link",
     ),
-    re_path(
-        r"^sessions/(?P<pk>[0-9]+)/participants\.(?P<file_format>csv|xlsx)$",
+    path(
+        "sessions/<id:pk>/participants.<spreadsheet:file_format>",
         participant_export,
         name="participant_export",
     ),
-    path("sessions/<int:pk>/feedback/", feedback_qr, name="feedback_qr"),
+    path("sessions/<id:pk>/feedback/", feedback_qr, name="feedback_qr"),
 ]
