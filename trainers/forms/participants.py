@@ -6,7 +6,6 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -55,21 +54,19 @@ class ParticipantForm(forms.ModelForm):
 
 
 class LinkAccountForm(forms.Form):
+    """The address of the person's account. Whether an account uses it is
+    not checked here: the form must not tell the trainer."""
+
     email = forms.EmailField(
         label=gettext_lazy("E-mail address of the person's account"), max_length=254
     )
 
-    def clean_email(self):
-        email = self.cleaned_data["email"].strip()
-        user = (
-            get_user_model().objects.filter(email__iexact=email, is_active=True).first()
-        )
-        if user is None:
-            raise forms.ValidationError(
-                _("No active account uses this e-mail address.")
-            )
-        self.user = user
-        return email
+
+class LinkAnswerForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[("accept", "accept"), ("decline", "decline")],
+        widget=forms.HiddenInput,
+    )
 
 
 class ClaimForm(forms.Form):
