@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kalanso.accounts import roles
+from kalanso.ids import IdChoiceField
 
 from . import gift, selectors
 from .importing import (
@@ -37,7 +38,7 @@ class ImportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 12}),
     )
     format = forms.ChoiceField(label=gettext_lazy("Format"), choices=FORMATS)
-    category = forms.ModelChoiceField(
+    category = IdChoiceField(
         label=gettext_lazy("Category"),
         queryset=QuestionCategory.objects.all(),
         help_text=gettext_lazy("For questions without a $CATEGORY line."),
@@ -134,10 +135,10 @@ class ExportForm(forms.Form):
     """What to export: a quiz's questions, or a category (with or without its
     subcategories), in GIFT or Aiken."""
 
-    quiz = forms.ModelChoiceField(
+    quiz = IdChoiceField(
         label=gettext_lazy("Quiz"), queryset=Quiz.objects.all(), required=False
     )
-    category = forms.ModelChoiceField(
+    category = IdChoiceField(
         label=gettext_lazy("…or category"),
         queryset=QuestionCategory.objects.all(),
         required=False,

@@ -92,9 +92,9 @@ def quiz_answer_key(request, quiz_id):
 
 
 urlpatterns = [
-    path("<int:quiz_id>/paper.pdf", quiz_paper, name="assessments_quiz_paper"),
+    path("<id:quiz_id>/paper.pdf", quiz_paper, name="assessments_quiz_paper"),
     path(
-        "<int:quiz_id>/answer-key.pdf",
+        "<id:quiz_id>/answer-key.pdf",
         quiz_answer_key,
         name="assessments_quiz_answer_key",
     ),

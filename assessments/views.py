@@ -6,13 +6,14 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from kalanso.display import duration_text
+from kalanso.http import safe_next
 
 from .forms import AttemptForm
 from .models import Attempt, Quiz
@@ -42,12 +43,8 @@ def _with_next(url, next_url, **params):
 
 
 def _safe_next(request, fallback):
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, {request.get_host()}, request.is_secure()
-    ):
-        return target
-    return fallback
+    target = request.POST.get("next") or request.GET.get("next")
+    return safe_next(request, target) or fallback
 
 
 def may_sit(user, quiz) -> bool:

@@ -96,17 +96,17 @@ register_snippet(AssessmentsGroup)
 
 admin_urlpatterns = [
     path(
-        "<int:quiz_id>/statistics/",
+        "<id:quiz_id>/statistics/",
         admin_views.quiz_statistics,
         name="quiz_statistics",
     ),
     path(
-        "<int:quiz_id>/export.csv",
+        "<id:quiz_id>/export.csv",
         admin_views.quiz_export_csv,
         name="quiz_export_csv",
     ),
     path(
-        "<int:quiz_id>/export.xlsx",
+        "<id:quiz_id>/export.xlsx",
         admin_views.quiz_export_xlsx,
         name="quiz_export_xlsx",
     ),

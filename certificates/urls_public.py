@@ -15,7 +15,7 @@ urlpatterns = [
     path("credentials/jwks.json", public.jwks, name="certificate_jwks"),
     path("credentials/keys/<str:thumbprint>", public.key, name="certificate_key"),
     path(
-        "credentials/status/<int:list_id>",
+        "credentials/status/<id:list_id>",
         public.status_list,
         name="certificate_status_list",
     ),

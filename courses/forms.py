@@ -3,13 +3,14 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from kalanso.accounts.models import Region
+from kalanso.ids import IdChoiceField
 
 from .models import Audience, CoursePage, Theme
 
 
 class CatalogueFilterForm(forms.Form):
     q = forms.CharField(label=_("Keywords"), required=False, max_length=100)
-    audience = forms.ModelChoiceField(
+    audience = IdChoiceField(
         label=_("Audience"),
         queryset=Audience.objects.all(),
         required=False,
@@ -30,14 +31,14 @@ class CatalogueFilterForm(forms.Form):
 
 class ResourceFilterForm(forms.Form):
     q = forms.CharField(label=_("Keywords"), required=False, max_length=100)
-    region = forms.ModelChoiceField(
+    region = IdChoiceField(
         label=_("Region"),
         queryset=Region.objects.all(),
         required=False,
         empty_label=_("All regions"),
         to_field_name="code",
     )
-    theme = forms.ModelChoiceField(
+    theme = IdChoiceField(
         label=_("Theme"),
         queryset=Theme.objects.all(),
         required=False,

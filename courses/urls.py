@@ -6,15 +6,15 @@ app_name = "courses"
 
 urlpatterns = [
     path("", views.my_learning, name="my_learning"),
-    path("course/<int:course_id>/enrol/", views.enrol, name="enrol"),
-    path("course/<int:course_id>/continue/", views.continue_course, name="continue"),
+    path("course/<id:course_id>/enrol/", views.enrol, name="enrol"),
+    path("course/<id:course_id>/continue/", views.continue_course, name="continue"),
     path(
-        "lesson/<int:lesson_id>/complete/",
+        "lesson/<id:lesson_id>/complete/",
         views.complete_lesson,
         name="complete_lesson",
     ),
     path(
-        "lesson/<int:lesson_id>/reflection/<str:block_id>/",
+        "lesson/<id:lesson_id>/reflection/<str:block_id>/",
         views.save_reflection,
         name="save_reflection",
     ),

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -18,6 +17,7 @@ from assessments.forms import AttemptForm
 from assessments.review import review_rows
 from assessments.selectors import latest_attempts
 from assessments.services import knowledge_checks_start
+from kalanso.http import safe_next
 from kalanso.pages import page_view
 
 from .blocks import SortingAnswerForm
@@ -180,12 +180,7 @@ def _live_page(model, pk):
 
 
 def _back(request, fallback):
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        target, {request.get_host()}, request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(fallback)
+    return redirect(safe_next(request, request.POST.get("next")) or fallback)
 
 
 @never_cache

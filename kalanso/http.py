@@ -4,6 +4,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def client_address(request) -> str:
@@ -66,3 +67,15 @@ class CurrentRequestMiddleware:
     def __call__(self, request):
         with serving(request):
             return self.get_response(request)
+
+
+def safe_next(request, target: str | None) -> str:
+    """A ``next`` address to go back to, or "": a path on this site only.
+    Anything else ("abc", which ``redirect`` would take for a view name, or
+    another site) is dropped."""
+    target = target or ""
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
+        return target
+    return ""

@@ -44,6 +44,20 @@ TITLE_FORBIDDEN = "[]:*?/\\"
 TITLE_LENGTH = 31
 TEXT_FORMAT = "@"
 DATE_FORMAT = "yyyy-mm-dd"
+FORMATS = ("csv", "xlsx")
+
+
+class FormatConverter:
+    """``<spreadsheet:name>`` in a URL pattern: ``csv`` or ``xlsx``
+    (registered with ``<id:…>``, by ``kalanso.ids.register_converters``)."""
+
+    regex = "|".join(FORMATS)
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
 
 
 @dataclass(frozen=True)

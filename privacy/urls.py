@@ -17,11 +17,11 @@ urlpatterns = [
     ),
     path("my-data/erase/", views.my_data_erase, name="my_data_erase"),
     path("people/", views.people, name="people"),
-    path("people/<int:pk>/", views.participant_detail, name="participant"),
+    path("people/<id:pk>/", views.participant_detail, name="participant"),
     path(
-        "people/<int:pk>/export.json",
+        "people/<id:pk>/export.json",
         views.participant_export,
         name="participant_export",
     ),
-    path("people/<int:pk>/erase/", views.participant_erase, name="participant_erase"),
+    path("people/<id:pk>/erase/", views.participant_erase, name="participant_erase"),
 ]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.models import CoursePage
 from kalanso.accounts.models import Organisation, Region
+from kalanso.ids import IdChoiceField
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ class DateInput(forms.DateInput):
 class FilterForm(forms.Form):
     start = forms.DateField(label=_("From"), required=False, widget=DateInput())
     end = forms.DateField(label=_("To"), required=False, widget=DateInput())
-    region = forms.ModelChoiceField(
+    region = IdChoiceField(
         label=_("Region"),
         queryset=Region.objects.all(),
         to_field_name="code",

@@ -18,5 +18,5 @@ urlpatterns = [
     ),
     path("impact/", views.public_summary, name="public_summary"),
     path("api-tokens/", views.tokens, name="tokens"),
-    path("api-tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("api-tokens/<id:pk>/revoke/", views.token_revoke, name="token_revoke"),
 ]

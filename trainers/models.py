@@ -9,6 +9,7 @@ is ``TrainerProfile.trained_in``: the session in which the trainer was trained.
 
 import secrets
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -476,6 +477,69 @@ class Participant(models.Model):
 
     def __str__(self):
         return self.full_name
+
+
+def _invitation_token():
+    return secrets.token_urlsafe(32)
+
+
+def _in_two_weeks():
+    return timezone.now() + LinkInvitation.LIFETIME
+
+
+class LinkInvitation(models.Model):
+    """A session's trainer asked to link a participant's record to an account.
+    Nothing is linked until the account holder accepts (the trainer learns
+    nothing about the account before); see ``services.link_invitation_*``."""
+
+    LIFETIME = timedelta(days=14)
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("No longer needed")
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="link_invitations"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="link_invitations",
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    token = models.CharField(max_length=64, unique=True, default=_invitation_token)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(default=_in_two_weeks)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("account link invitation")
+        verbose_name_plural = _("account link invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "user"],
+                condition=Q(status="pending"),
+                name="one_pending_link_invitation",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.participant} → {self.user}"
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at <= timezone.now()
 
 
 class Attendance(models.Model):

@@ -139,6 +139,18 @@ def can_review(user, session) -> bool:
     return can_validate(user) and not is_session_trainer(user, session)
 
 
+# Linking a participant's record to an account: the session's trainers ask,
+# only the account holder answers.
+
+
+def can_invite_to_link(user, participant) -> bool:
+    return can_edit_session(user, participant.session)
+
+
+def can_answer_link_invitation(user, invitation) -> bool:
+    return user.is_authenticated and invitation.user_id == user.pk
+
+
 def require(allowed: bool):
     if not allowed:
         raise PermissionDenied

@@ -31,6 +31,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -46,6 +47,7 @@ from .models import (
     Attendance,
     CascadeSession,
     Feedback,
+    LinkInvitation,
     Observation,
     Participant,
     ReportReview,
@@ -572,17 +574,130 @@ def participant_claim(*, user: AbstractBaseUser, code: str) -> Participant:
         return _attach(participant, user)
 
 
-def participant_link(
-    *, participant: Participant, user: AbstractBaseUser
-) -> Participant:
-    """The session's trainer links the record to the person's account."""
+def link_invitation_create(
+    *, participant: Participant, email: str, by: AbstractBaseUser
+) -> LinkInvitation | None:
+    """The session's trainer asks to link the record to the account that uses
+    this address. Nothing is linked here: if an active account uses it (and
+    is not already in the session), its holder is invited — by e-mail and on
+    their learning page — to accept or decline (``link_invitation_accept``).
+
+    The trainer is told the same thing whatever happens here: the return
+    value is for tests and must not reach them (it would tell them whether
+    the address has an account)."""
+    permissions.require(permissions.can_invite_to_link(by, participant))
+    address = (email or "").strip()
     with transaction.atomic():
-        participant = Participant.objects.select_for_update().get(pk=participant.pk)
-        if participant.user_id:
+        locked = Participant.objects.select_for_update().get(pk=participant.pk)
+        if locked.user_id or locked.pseudonymised_at:
             raise ValidationError(
                 _("This participant is already linked to an account.")
             )
-        return _attach(participant, user)
+        user = (
+            get_user_model()
+            .objects.filter(email__iexact=address, is_active=True)
+            .exclude(participations__session=locked.session_id)
+            .first()
+        )
+        if user is None:
+            return None
+        invitation = (
+            LinkInvitation.objects.select_for_update()
+            .filter(participant=locked, user=user, status=LinkInvitation.Status.PENDING)
+            .first()
+        )
+        if invitation is not None and not invitation.expired:
+            return invitation  # already invited: no second e-mail
+        if invitation is not None:
+            invitation.status = LinkInvitation.Status.WITHDRAWN
+            invitation.save(update_fields=["status"])
+        invitation = LinkInvitation.objects.create(
+            participant=locked, user=user, invited_by=by
+        )
+        audit.record(by, "link_invitation_sent", locked)
+        transaction.on_commit(
+            lambda pk=invitation.pk: tasks.send_link_invitation.enqueue(pk)
+        )
+    return invitation
+
+
+def pending_link_invitations(user: AbstractBaseUser):
+    """The invitations waiting for this person's answer (not expired)."""
+    if not user.is_authenticated:
+        return LinkInvitation.objects.none()
+    return (
+        LinkInvitation.objects.filter(
+            user=user,
+            status=LinkInvitation.Status.PENDING,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("participant__session", "invited_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def link_invitation_accept(
+    *, invitation: LinkInvitation, user: AbstractBaseUser
+) -> Participant:
+    """The invited person accepts: the record is linked to their account.
+    Accepting twice (a double click, two tabs) links once and succeeds
+    twice; the invitation and the record are locked, so two answers at the
+    same time are taken one after the other."""
+    with transaction.atomic():
+        locked = _lock_invitation(invitation, user)
+        participant = Participant.objects.select_for_update().get(
+            pk=locked.participant_id
+        )
+        if locked.status == LinkInvitation.Status.ACCEPTED:
+            if participant.user_id == user.pk:
+                return participant
+        if locked.status != LinkInvitation.Status.PENDING or locked.expired:
+            raise ValidationError(_("This invitation is no longer valid."))
+        if participant.user_id or participant.pseudonymised_at:
+            locked.status = LinkInvitation.Status.WITHDRAWN
+            locked.save(update_fields=["status"])
+            raise ValidationError(_("This invitation is no longer valid."))
+        try:
+            with transaction.atomic():
+                _attach(participant, user)
+        except IntegrityError:
+            # The same account joined the session in the meantime.
+            raise ValidationError(
+                _("You are already a participant of this session.")
+            ) from None
+        now = timezone.now()
+        locked.status = LinkInvitation.Status.ACCEPTED
+        locked.answered_at = now
+        locked.save(update_fields=["status", "answered_at"])
+        # Other invitations for the same record are no longer needed.
+        LinkInvitation.objects.filter(
+            participant=participant, status=LinkInvitation.Status.PENDING
+        ).update(status=LinkInvitation.Status.WITHDRAWN)
+        audit.record(user, "link_invitation_accepted", participant)
+    return participant
+
+
+def link_invitation_decline(
+    *, invitation: LinkInvitation, user: AbstractBaseUser
+) -> LinkInvitation:
+    """The invited person declines: nothing is linked. Declining twice is
+    harmless; an invitation already accepted stays accepted."""
+    with transaction.atomic():
+        locked = _lock_invitation(invitation, user)
+        if locked.status == LinkInvitation.Status.DECLINED:
+            return locked
+        if locked.status != LinkInvitation.Status.PENDING:
+            raise ValidationError(_("This invitation is no longer valid."))
+        locked.status = LinkInvitation.Status.DECLINED
+        locked.answered_at = timezone.now()
+        locked.save(update_fields=["status", "answered_at"])
+    return locked
+
+
+def _lock_invitation(invitation: LinkInvitation, user) -> LinkInvitation:
+    locked = LinkInvitation.objects.select_for_update().get(pk=invitation.pk)
+    permissions.require(permissions.can_answer_link_invitation(user, locked))
+    return locked
 
 
 def _attach(participant: Participant, user: AbstractBaseUser) -> Participant:

@@ -12,7 +12,7 @@ from django_tasks import task
 
 from kalanso.http import absolute_url
 
-from .models import CascadeSession, Participant
+from .models import CascadeSession, LinkInvitation, Participant
 
 
 def _send(participant_pk: int, kind: str) -> bool:
@@ -62,6 +62,43 @@ def send_promotion_notice(participant_pk: int) -> bool:
 @task()
 def send_cancellation(participant_pk: int) -> bool:
     return _send(participant_pk, "cancelled")
+
+
+@task()
+def send_link_invitation(invitation_pk: int) -> bool:
+    """E-mail the account holder that a session's trainer asks to link a
+    participant's record to their account, with the page to answer."""
+    invitation = (
+        LinkInvitation.objects.select_related(
+            "user", "invited_by", "participant__session"
+        )
+        .filter(
+            pk=invitation_pk,
+            status=LinkInvitation.Status.PENDING,
+            user__is_active=True,
+        )
+        .first()
+    )
+    if invitation is None or not invitation.user.email:
+        return False
+    user = invitation.user
+    with translation.override(user.preferred_language):
+        context = {
+            "invitation": invitation,
+            "session": invitation.participant.session,
+            "participant": invitation.participant,
+            "trainer": invitation.invited_by,
+            "url": absolute_url(
+                reverse("trainers:link_invitation", args=[invitation.token])
+            ),
+            "site_name": settings.WAGTAIL_SITE_NAME,
+        }
+        subject = " ".join(
+            render_to_string("trainers/email/link_subject.txt", context).split()
+        )
+        body = render_to_string("trainers/email/link_body.txt", context)
+    send_mail(subject, body, None, [user.email])
+    return True
 
 
 def queue_reminders(now=None) -> int:

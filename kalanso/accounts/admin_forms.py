@@ -2,7 +2,10 @@
 
 from django import forms
 
+from wagtail.admin.forms.models import formfield_for_dbfield
 from wagtail.users.forms import UserCreationForm, UserEditForm
+
+from kalanso.ids import with_bounded_ids
 
 from .models import User
 
@@ -21,6 +24,7 @@ class KalansoUserCreationForm(UserCreationForm):
 
     class Meta(UserCreationForm.Meta):
         model = User
+        formfield_callback = with_bounded_ids(formfield_for_dbfield)
         fields = {"email", "is_superuser", "groups", *PROFILE_FIELDS}
         widgets = {"groups": forms.CheckboxSelectMultiple}
 
@@ -31,5 +35,6 @@ class KalansoUserEditForm(UserEditForm):
 
     class Meta(UserEditForm.Meta):
         model = User
+        formfield_callback = with_bounded_ids(formfield_for_dbfield)
         fields = {"email", "is_active", "is_superuser", "groups", *PROFILE_FIELDS}
         widgets = {"groups": forms.CheckboxSelectMultiple}

@@ -7,6 +7,12 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = _("Accounts")
 
+    def ready(self):
+        from kalanso.ids import register_converters
+
+        # ``<id:...>`` in every URL pattern of the project (see kalanso.ids).
+        register_converters()
+
 
 class KalansoUsersAppConfig(AppConfig):
     """Wagtail's user admin, with Kalanso's user forms."""

@@ -1,7 +1,10 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
+
+from kalanso.ids import bounded_formfield
 
 from .models import Organisation, Region, User
 from .services import normalize_email
@@ -41,6 +44,7 @@ class SignupForm(ProfileFieldsMixin, forms.ModelForm):
 
     class Meta:
         model = User
+        formfield_callback = bounded_formfield
         fields = [
             "full_name",
             "email",
@@ -86,6 +90,7 @@ class SignupForm(ProfileFieldsMixin, forms.ModelForm):
 class ProfileForm(ProfileFieldsMixin, forms.ModelForm):
     class Meta:
         model = User
+        formfield_callback = bounded_formfield
         fields = [
             "full_name",
             "organisation",
@@ -118,6 +123,11 @@ class LoginForm(AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("E-mail address")
+        # AuthenticationForm sets max_length after the field is built, so it
+        # is only shown, not checked: check it (a clear error, no query).
+        self.fields["username"].validators.append(
+            MaxLengthValidator(self.fields["username"].max_length)
+        )
         self.fields["username"].widget = forms.EmailInput(
             attrs={"autocomplete": "email", "autofocus": True}
         )

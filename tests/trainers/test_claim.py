@@ -8,7 +8,7 @@ import pytest
 
 from courses.factories import user_with_role
 from trainers import factories
-from trainers.models import Participant
+from trainers.models import LinkInvitation, Participant
 
 pytestmark = pytest.mark.django_db
 
@@ -106,31 +106,34 @@ class TestClaimWithCode:
 
 
 class TestLinkByTrainer:
+    """The trainer's side of an account link: an invitation, never a link
+    (tests/trainers/test_link_invitations.py has the rest)."""
+
     def url(self, person):
         return reverse("trainers:participant_link", args=[person.session_id, person.pk])
 
-    def test_link(self, client, own_trainer, entered, trainee):
+    def test_asking_invites_and_links_nothing(
+        self, client, own_trainer, entered, trainee
+    ):
         client.force_login(own_trainer)
         response = client.post(self.url(entered), {"email": "TRAINEE@example.org "})
         assert response.status_code == 302
         entered.refresh_from_db()
-        assert entered.user == trainee
+        assert entered.user is None
+        assert LinkInvitation.objects.get().user == trainee
 
     def test_unknown_address(self, client, own_trainer, entered):
         client.force_login(own_trainer)
         response = client.post(self.url(entered), {"email": "nobody@example.org"})
-        assert response.status_code == 200
-        assert "No active account" in response.content.decode()
-        entered.refresh_from_db()
-        assert entered.user is None
+        assert response.status_code == 302
+        assert not LinkInvitation.objects.exists()
 
     def test_inactive_account(self, client, own_trainer, entered, trainee):
         trainee.is_active = False
         trainee.save()
         client.force_login(own_trainer)
         client.post(self.url(entered), {"email": trainee.email})
-        entered.refresh_from_db()
-        assert entered.user is None
+        assert not LinkInvitation.objects.exists()
 
     def test_already_linked(self, client, own_trainer, entered, trainee, other_trainer):
         entered.user = other_trainer
@@ -140,18 +143,7 @@ class TestLinkByTrainer:
         assert response.status_code == 302
         entered.refresh_from_db()
         assert entered.user == other_trainer
-
-    def test_person_already_in_the_session(
-        self, client, own_trainer, entered, trainee, cascade_session
-    ):
-        Participant.objects.create(
-            session=cascade_session, user=trainee, full_name="Moi", source="self"
-        )
-        client.force_login(own_trainer)
-        response = client.post(self.url(entered), {"email": trainee.email})
-        assert response.status_code == 200
-        entered.refresh_from_db()
-        assert entered.user is None
+        assert not LinkInvitation.objects.exists()
 
     def test_only_the_session_trainers(
         self, client, entered, trainee, other_trainer, master, manager, cofacilitator
@@ -162,14 +154,14 @@ class TestLinkByTrainer:
                 client.post(self.url(entered), {"email": trainee.email}).status_code
                 == 403
             )
-        entered.refresh_from_db()
-        assert entered.user is None
+        assert not LinkInvitation.objects.exists()
         client.force_login(cofacilitator)
         assert (
             client.post(self.url(entered), {"email": trainee.email}).status_code == 302
         )
         entered.refresh_from_db()
-        assert entered.user == trainee
+        assert entered.user is None
+        assert LinkInvitation.objects.get().invited_by == cofacilitator
 
 
 def test_claimed_session_appears_in_my_learning(trainee_client, trainee, entered):

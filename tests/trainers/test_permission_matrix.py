@@ -50,6 +50,7 @@ from trainers.models import (
     Attendance,
     CascadeSession,
     Feedback,
+    LinkInvitation,
     Observation,
     Participant,
     SessionPhoto,
@@ -160,6 +161,10 @@ def world(course, trainee, other_trainer, own_trainer, cofacilitator, master, ma
     )
     photo.image.save("photo.png", ContentFile(png()), save=True)
     Feedback.objects.create(session=held, satisfaction=5, comment="Très utile")
+    # own_trainer asked to link Fatoumata's record to the trainee's account.
+    invitation = LinkInvitation.objects.create(
+        participant=fatoumata, user=trainee, invited_by=own_trainer
+    )
     return SimpleNamespace(
         people=dict(
             zip(
@@ -183,6 +188,7 @@ def world(course, trainee, other_trainer, own_trainer, cofacilitator, master, ma
         master_profile=master.trainer_profile,
         own_calendar=own_trainer.trainer_profile.calendar_token,
         feedback_token=held.feedback_token,
+        invitation_token=invitation.token,
         participants=[kadiatou, boubacar, fatoumata],
     )
 
@@ -393,9 +399,17 @@ ROWS = [
         state=participant("boubacar", "state")),
     Row("participant_link", GET, ("held", "boubacar"),       "login  403      403      ok       403      403",
         personal=True),
+    # An invitation to the account holder: nothing is linked yet.
     Row("participant_link", POST, ("held", "boubacar"),      "login  403      403      ok       403      403",
         data=lambda w: {"email": "newcomer@example.org"},
-        state=participant("boubacar", "user")),
+        state=lambda w: (LinkInvitation.objects.count(), Participant.objects.get(pk=w.boubacar.pk).user_id)),
+    # Only the person invited answers; for anyone else the address does not exist.
+    Row("link_invitation", GET, ("invitation_token",),       "login  ok       404      404      404      404"),
+    Row("link_invitation", POST, ("invitation_token",),      "login  ok       404      404      404      404",
+        data=lambda w: {"action": "accept"},
+        state=participant("fatoumata", "user")),
+    Row("link_invitation", GET, ("no-such-token",),          "login  404      404      404      404      404",
+        note="bad-token"),
     # Anyone logged in, with the code the trainer gave.
     Row("participant_claim", GET, (),                        "login  ok       ok       ok       ok       ok"),
     Row("participant_claim", POST, (),                       "login  ok       ok       ok       ok       ok",

@@ -393,11 +393,17 @@ def test_participants_import_checks_duplicates_again(running):
     assert (stored.full_name, stored.sex, stored.phone) == ("Awa Traoré", "f", "")
 
 
-def test_participant_link_and_claim(running, trainee, other_trainer):
+def test_participant_link_and_claim(running, trainee, other_trainer, own_trainer):
     entered, other = factories.participants(running, 2)
-    services.participant_link(participant=entered, user=trainee)
+    invitation = services.link_invitation_create(
+        participant=entered, email=trainee.email, by=own_trainer
+    )
+    assert Participant.objects.get(pk=entered.pk).user is None  # not yet
+    services.link_invitation_accept(invitation=invitation, user=trainee)
     with pytest.raises(ValidationError):  # already linked
-        services.participant_link(participant=entered, user=other_trainer)
+        services.link_invitation_create(
+            participant=entered, email=other_trainer.email, by=own_trainer
+        )
     with pytest.raises(ValidationError):  # already in this session
         services.participant_claim(user=trainee, code=other.claim_code)
     claimed = services.participant_claim(

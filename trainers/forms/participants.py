@@ -2,14 +2,14 @@
 code, an upload, the attendance grid, paper-test scores and feedback. They
 check what was typed; ``trainers.services`` writes it."""
 
-import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from kalanso.ids import parse_id
 
 from .. import importing
 from ..models import Attendance, Participant
@@ -54,21 +54,19 @@ class ParticipantForm(forms.ModelForm):
 
 
 class LinkAccountForm(forms.Form):
+    """The address of the person's account. Whether an account uses it is
+    not checked here: the form must not tell the trainer."""
+
     email = forms.EmailField(
         label=gettext_lazy("E-mail address of the person's account"), max_length=254
     )
 
-    def clean_email(self):
-        email = self.cleaned_data["email"].strip()
-        user = (
-            get_user_model().objects.filter(email__iexact=email, is_active=True).first()
-        )
-        if user is None:
-            raise forms.ValidationError(
-                _("No active account uses this e-mail address.")
-            )
-        self.user = user
-        return email
+
+class LinkAnswerForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[("accept", "accept"), ("decline", "decline")],
+        widget=forms.HiddenInput,
+    )
 
 
 class ClaimForm(forms.Form):
@@ -95,15 +93,6 @@ class ImportForm(forms.Form):
         if upload.size > importing.MAX_BYTES:
             raise forms.ValidationError(_("The file is larger than 2 MB."))
         return upload
-
-
-def parse_pk(raw) -> int | None:
-    """A primary key from a form or the address, or None: ``str.isdigit``
-    accepts "²" (which ``int`` refuses) and "١" (which it reads), and numbers
-    beyond 64 bits overflow the database driver."""
-    if isinstance(raw, str) and re.fullmatch(r"[0-9]{1,18}", raw):
-        return int(raw)
-    return None
 
 
 class AttendanceForm:
@@ -150,7 +139,7 @@ class AttendanceForm:
         whose rows were shown, the (participant, day) cells ticked now, and
         those ticked when the page was loaded. Anything else is ignored."""
         known = {person.pk for person in self.participants}
-        shown = {pk for pk in map(parse_pk, self.data.getlist("row")) if pk in known}
+        shown = {pk for pk in map(parse_id, self.data.getlist("row")) if pk in known}
         return shown, self._cells("present"), self._cells("was")
 
     def _cells(self, name) -> set[tuple[int, date]]:

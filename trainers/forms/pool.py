@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kalanso.accounts.models import Organisation, Region, User
+from kalanso.ids import IdChoiceField, bounded_formfield
 
 from ..lineage import COUNTED_STATUSES
 from ..models import CascadeSession, Participant, SpokenLanguage, TrainerProfile
@@ -14,21 +15,21 @@ Level = TrainerProfile.Level
 
 class DirectorySearchForm(forms.Form):
     q = forms.CharField(label=_("Name"), required=False, max_length=100)
-    region = forms.ModelChoiceField(
+    region = IdChoiceField(
         label=_("Region served"),
         queryset=Region.objects.all(),
         required=False,
         empty_label=_("All regions"),
         to_field_name="code",
     )
-    language = forms.ModelChoiceField(
+    language = IdChoiceField(
         label=_("Language spoken"),
         queryset=SpokenLanguage.objects.all(),
         required=False,
         empty_label=_("All languages"),
         to_field_name="code",
     )
-    organisation = forms.ModelChoiceField(
+    organisation = IdChoiceField(
         label=_("Organisation"),
         queryset=Organisation.objects.all(),
         required=False,
@@ -43,7 +44,7 @@ class DirectorySearchForm(forms.Form):
     )
 
 
-class SessionChoiceField(forms.ModelChoiceField):
+class SessionChoiceField(IdChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.title} — {obj.region} ({obj.start_date:%d/%m/%Y})"
 
@@ -66,6 +67,7 @@ class ProfileEditForm(forms.ModelForm):
 
     class Meta:
         model = TrainerProfile
+        formfield_callback = bounded_formfield
         fields = ["languages", "regions", "bio", "visibility", "show_email"]
         widgets = {
             "languages": forms.CheckboxSelectMultiple,

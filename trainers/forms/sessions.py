@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.models import CoursePage
 from kalanso.accounts.models import Region
+from kalanso.ids import IdChoiceField, IdMultipleChoiceField, bounded_formfield
 
 from ..models import (
     CascadeSession,
@@ -22,12 +23,12 @@ from ..models import (
 MAX_DAYS = 60
 
 
-class CourseChoiceField(forms.ModelChoiceField):
+class CourseChoiceField(IdChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.title} ({obj.locale.language_code})"
 
 
-class TrainerChoiceField(forms.ModelMultipleChoiceField):
+class TrainerChoiceField(IdMultipleChoiceField):
     def label_from_instance(self, obj):
         return (
             f"{obj.full_name or obj.email} — {obj.trainer_profile.get_level_display()}"
@@ -64,6 +65,7 @@ class SessionForm(forms.ModelForm):
 
     class Meta:
         model = CascadeSession
+        formfield_callback = bounded_formfield
         fields = [
             "title",
             "course",
@@ -166,7 +168,7 @@ class SessionFilterForm(forms.Form):
         required=False,
         choices=[("", _("All statuses")), *CascadeSession.Status.choices],
     )
-    region = forms.ModelChoiceField(
+    region = IdChoiceField(
         label=_("Region"),
         queryset=Region.objects.all(),
         required=False,
@@ -213,7 +215,7 @@ class SessionFilterForm(forms.Form):
 
 
 class UpcomingFilterForm(forms.Form):
-    region = forms.ModelChoiceField(
+    region = IdChoiceField(
         label=_("Region"),
         queryset=Region.objects.all(),
         required=False,
@@ -293,7 +295,7 @@ class ReviewForm(forms.Form):
 
 
 class ObservationForm(forms.Form):
-    trainer = forms.ModelChoiceField(
+    trainer = IdChoiceField(
         label=_("Co-facilitator observed"),
         queryset=get_user_model().objects.none(),
     )

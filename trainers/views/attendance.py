@@ -139,6 +139,6 @@ def scores(request, pk):
 
 
 urlpatterns = [
-    path("sessions/<int:pk>/attendance/", attendance, name="attendance"),
-    path("sessions/<int:pk>/scores/", scores, name="scores"),
+    path("sessions/<id:pk>/attendance/", attendance, name="attendance"),
+    path("sessions/<id:pk>/scores/", scores, name="scores"),
 ]

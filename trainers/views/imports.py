@@ -126,7 +126,7 @@ def participant_import_template(request, file_format):
 
 
 urlpatterns = [
-    path("sessions/<int:pk>/import/", participant_import, name="participant_import"),
+    path("sessions/<id:pk>/import/", participant_import, name="participant_import"),
     re_path(
         r"^sessions/import-template\.(?P<file_format>csv|xlsx)$",
         participant_import_template,

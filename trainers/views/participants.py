@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Avg, Case, Count, IntegerField, Q, Value, When
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, re_path, reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -177,7 +177,9 @@ def participant_withdraw(request, pk, ppk):
 @never_cache
 @login_required
 def participant_link(request, pk, ppk):
-    """The trainer links a record to the person's existing account."""
+    """The trainer asks to link a record to the person's account: the account
+    holder is invited to accept. The answer here is the same whether or not
+    the address has an account, and nothing is linked until they accept."""
     session = editable_session(request, pk)
     person = _participant(session, ppk)
     if person.user_id or person.pseudonymised_at:
@@ -186,14 +188,20 @@ def participant_link(request, pk, ppk):
     form = LinkAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.participant_link(participant=person, user=form.user)
+            services.link_invitation_create(
+                participant=person, email=form.cleaned_data["email"], by=request.user
+            )
         except ValidationError as error:
             form.add_error("email", error_text(error))
         else:
             messages.success(
                 request,
-                _("%(name)s is now linked to the account %(email)s.")
-                % {"name": person.full_name, "email": form.user.email},
+                _(
+                    "If an account uses the address %(email)s, its holder has "
+                    "been asked to accept the link to %(name)s's record. The "
+                    "record is linked only when they accept."
+                )
+                % {"email": form.cleaned_data["email"], "name": person.full_name},
             )
             return redirect("trainers:participant_list", pk=session.pk)
     return render(
@@ -294,29 +302,29 @@ def feedback_qr(request, pk):
 
 urlpatterns = [
     path(
-        "sessions/<int:pk>/participants/",
+        "sessions/<id:pk>/participants/",
         participant_list,
         name="participant_list",
     ),
     path(
-        "sessions/<int:pk>/participants/<int:ppk>/edit/",
+        "sessions/<id:pk>/participants/<id:ppk>/edit/",
         participant_edit,
         name="participant_edit",
     ),
     path(
-        "sessions/<int:pk>/participants/<int:ppk>/withdraw/",
+        "sessions/<id:pk>/participants/<id:ppk>/withdraw/",
         participant_withdraw,
         name="participant_withdraw",
     ),
     path(
-        "sessions/<int:pk>/participants/<int:ppk>/link/",
+        "sessions/<id:pk>/participants/<id:ppk>/link/",
         participant_link,
         name="participant_link",
     ),
-    re_path(
-        r"^sessions/(?P<pk>[0-9]+)/participants\.(?P<file_format>csv|xlsx)$",
+    path(
+        "sessions/<id:pk>/participants.<spreadsheet:file_format>",
         participant_export,
         name="participant_export",
     ),
-    path("sessions/<int:pk>/feedback/", feedback_qr, name="feedback_qr"),
+    path("sessions/<id:pk>/feedback/", feedback_qr, name="feedback_qr"),
 ]

@@ -446,7 +446,7 @@ urlpatterns = [
     path("cascade/", cascade_all, name="cascade_all"),
     path("calendar/public.ics", calendar_public, name="calendar_public"),
     path("calendar/<str:token>.ics", calendar_trainer, name="calendar_trainer"),
-    path("<int:pk>/", profile_detail, name="profile_detail"),
-    path("<int:pk>/level/", profile_level, name="profile_level"),
-    path("<int:pk>/cascade/", cascade_trainer, name="cascade_trainer"),
+    path("<id:pk>/", profile_detail, name="profile_detail"),
+    path("<id:pk>/level/", profile_level, name="profile_level"),
+    path("<id:pk>/cascade/", cascade_trainer, name="cascade_trainer"),
 ]

@@ -174,7 +174,7 @@ def session_withdraw(request, pk):
 
 urlpatterns = [
     path("upcoming/", session_upcoming, name="session_upcoming"),
-    path("upcoming/<int:pk>/", session_public, name="session_public"),
-    path("upcoming/<int:pk>/register/", session_register, name="session_register"),
-    path("upcoming/<int:pk>/withdraw/", session_withdraw, name="session_withdraw"),
+    path("upcoming/<id:pk>/", session_public, name="session_public"),
+    path("upcoming/<id:pk>/register/", session_register, name="session_register"),
+    path("upcoming/<id:pk>/withdraw/", session_withdraw, name="session_withdraw"),
 ]

@@ -11,8 +11,9 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from kalanso.ids import parse_id
+
 from .. import services
-from ..forms.participants import parse_pk
 from ..forms.sessions import ObservationForm, ReviewForm
 from ..models import CascadeSession
 from ..permissions import (
@@ -113,7 +114,7 @@ def session_observe(request, pk):
         )
         return redirect("trainers:session_detail", pk=session.pk)
     initial = {}
-    chosen = parse_pk(request.GET.get("trainer", ""))
+    chosen = parse_id(request.GET.get("trainer", ""))
     if request.method == "GET" and chosen is not None:
         existing = session.observations.filter(trainer_id=chosen).first()
         initial = {"trainer": chosen}
@@ -156,6 +157,6 @@ def session_observe(request, pk):
 
 urlpatterns = [
     path("sessions/to-review/", review_queue, name="review_queue"),
-    path("sessions/<int:pk>/review/", session_review, name="session_review"),
-    path("sessions/<int:pk>/observe/", session_observe, name="session_observe"),
+    path("sessions/<id:pk>/review/", session_review, name="session_review"),
+    path("sessions/<id:pk>/observe/", session_observe, name="session_observe"),
 ]

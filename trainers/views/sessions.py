@@ -19,9 +19,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from kalanso.accounts import roles
+from kalanso.ids import parse_id
 
 from .. import photos, services
-from ..forms.participants import parse_pk
 from ..forms.sessions import (
     CancelForm,
     PhotoForm,
@@ -326,7 +326,7 @@ def session_report(request, pk):
                     messages.success(request, _("The photo has been added."))
                     return here
         elif action == "delete":
-            photo_pk = parse_pk(request.POST.get("photo", ""))
+            photo_pk = parse_id(request.POST.get("photo", ""))
             photo = (
                 session.photos.filter(pk=photo_pk).first()
                 if photo_pk is not None
@@ -382,14 +382,14 @@ def session_photo(request, pk, photo_pk):
 urlpatterns = [
     path("sessions/", session_list, name="session_list"),
     path("sessions/new/", session_create, name="session_create"),
-    path("sessions/<int:pk>/", session_detail, name="session_detail"),
-    path("sessions/<int:pk>/edit/", session_edit, name="session_edit"),
-    path("sessions/<int:pk>/schedule/", session_schedule, name="session_schedule"),
-    path("sessions/<int:pk>/held/", session_held, name="session_held"),
-    path("sessions/<int:pk>/cancel/", session_cancel, name="session_cancel"),
-    path("sessions/<int:pk>/report/", session_report, name="session_report"),
+    path("sessions/<id:pk>/", session_detail, name="session_detail"),
+    path("sessions/<id:pk>/edit/", session_edit, name="session_edit"),
+    path("sessions/<id:pk>/schedule/", session_schedule, name="session_schedule"),
+    path("sessions/<id:pk>/held/", session_held, name="session_held"),
+    path("sessions/<id:pk>/cancel/", session_cancel, name="session_cancel"),
+    path("sessions/<id:pk>/report/", session_report, name="session_report"),
     path(
-        "sessions/<int:pk>/photos/<int:photo_pk>/",
+        "sessions/<id:pk>/photos/<id:photo_pk>/",
         session_photo,
         name="session_photo",
     ),
