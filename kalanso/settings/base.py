@@ -1,6 +1,7 @@
 """Settings shared by every environment. Values come from environment variables."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
+    "axes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -94,6 +96,8 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "kalanso.middleware.PublicPageCacheFetchMiddleware",
     "kalanso.middleware.CachedPageRouteMiddleware",
+    # Last, as axes asks: turns a locked-out login into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Benchmarks report queries per request through a response header.
@@ -147,7 +151,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["kalanso.accounts.backends.EmailBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses any login attempt while its account or address is locked.
+    "axes.backends.AxesStandaloneBackend",
+    "kalanso.accounts.backends.EmailBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "courses:my_learning"
 LOGOUT_REDIRECT_URL = "/"
@@ -160,6 +168,33 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Password guessing (kalanso/accounts/lockout.py, django-axes): failed logins
+# are recorded in the database, which every worker shares; an account is locked
+# after KALANSO_LOGIN_FAILURES_PER_ACCOUNT failures, an address after
+# KALANSO_LOGIN_FAILURES_PER_ADDRESS, until AXES_COOLOFF_TIME has passed
+# since the failures that locked it.
+KALANSO_LOGIN_FAILURES_PER_ACCOUNT = int(
+    os.environ.get("KALANSO_LOGIN_FAILURES_PER_ACCOUNT", "10")
+)
+KALANSO_LOGIN_FAILURES_PER_ADDRESS = int(
+    os.environ.get("KALANSO_LOGIN_FAILURES_PER_ADDRESS", "50")
+)
+AXES_HANDLER = "kalanso.accounts.lockout.LoginLockoutHandler"
+AXES_FAILURE_LIMIT = "kalanso.accounts.lockout.failure_limit"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(
+    minutes=int(os.environ.get("KALANSO_LOGIN_LOCKOUT_MINUTES", "15"))
+)
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "kalanso.accounts.lockout.username"
+AXES_CLIENT_IP_CALLABLE = "kalanso.accounts.lockout.ip_address"
+AXES_LOCKOUT_CALLABLE = "kalanso.accounts.lockout.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["username", "password", "password1", "password2"]
+# Successful logins are not logged by axes (the audit log keeps what matters).
+AXES_DISABLE_ACCESS_LOG = True
 
 # Internationalisation: French first, English complete.
 LANGUAGE_CODE = "fr"

@@ -184,7 +184,11 @@ def test_password_reset_and_change(client, trainee):
         {"new_password1": "Nouveau-mot-2026", "new_password2": "Nouveau-mot-2026"},
     )
     assert response.status_code == 302
-    assert client.login(username=trainee.email, password="Nouveau-mot-2026")
+    response = client.post(
+        reverse("accounts:login"),
+        {"username": trainee.email, "password": "Nouveau-mot-2026"},
+    )
+    assert response.status_code == 302
     response = client.post(
         reverse("accounts:password_change"),
         {
