@@ -21,7 +21,10 @@ Two ways to use a policy:
 The views answer "too many" in their own words (a 429 page, a form error, a
 JSON error).
 
-The cache that counts must raise its errors (settings: the "ratelimit" cache
+The cache that counts must be shared by every worker (Redis, or without it a
+table of the database: settings, kalanso/cache.py), or four workers would allow
+four times each limit: ``manage.py check --deploy`` refuses one that is not
+(``kalanso.E101``). It must also raise its errors (settings: the "ratelimit" cache
 when Redis is configured): a cache that ignores them answers a failed read
 with the default, and ``reached`` would take it for a count of zero.
 """
@@ -33,6 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.checks import Error, Tags, register
 
 from django_ratelimit.core import get_usage
 
@@ -165,3 +169,58 @@ FEEDBACK = Policy(
 API = Policy("reporting-api", key=by_token, limit=120, period=MINUTE, fail_open=True)
 
 POLICIES = (VERIFICATION, CLAIM_CODE, FEEDBACK, API)
+
+
+# Deployment check -------------------------------------------------------------
+
+# Caches that each process keeps to itself, or that do not count at all, or
+# that lose counts between processes and machines.
+NOT_SHARED = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+    "django.core.cache.backends.filebased.FileBasedCache",
+}
+
+
+@register(Tags.security, Tags.caches, deploy=True)
+def shared_store_check(app_configs, **kwargs):
+    """Production counts every rate limit, and axes' login failures, in a
+    store that all its workers share."""
+    errors = []
+    alias = getattr(settings, "RATELIMIT_USE_CACHE", "default")
+    backend = settings.CACHES.get(alias, {}).get("BACKEND", "")
+    if not backend or backend in NOT_SHARED:
+        errors.append(
+            Error(
+                f"Rate limits count in the cache {alias!r} ({backend or 'missing'}), "
+                "which the workers do not share: each would allow the whole limit.",
+                hint=(
+                    "Set REDIS_URL, or keep the settings' default 'ratelimit' "
+                    "cache (kalanso.cache.SharedCounterCache, a database table)."
+                ),
+                id="kalanso.E101",
+            )
+        )
+    handler = getattr(settings, "AXES_HANDLER", "")
+    axes_backend = settings.CACHES.get(
+        getattr(settings, "AXES_CACHE", "default"), {}
+    ).get("BACKEND", "")
+    if handler.endswith("AxesCacheHandler") and axes_backend in NOT_SHARED:
+        errors.append(
+            Error(
+                "Failed logins are counted in a cache the workers do not share.",
+                hint="Keep AXES_HANDLER on the database (kalanso.accounts.lockout).",
+                id="kalanso.E102",
+            )
+        )
+    if handler.endswith(("AxesDummyHandler", "AxesTestHandler")) or not getattr(
+        settings, "AXES_ENABLED", True
+    ):
+        errors.append(
+            Error(
+                "Failed logins are not counted: password guessing is not throttled.",
+                hint="Keep AXES_HANDLER = 'kalanso.accounts.lockout.LoginLockoutHandler'.",
+                id="kalanso.E103",
+            )
+        )
+    return errors

@@ -260,16 +260,26 @@ else:
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "kalanso",
             "OPTIONS": {"MAX_ENTRIES": 5000},
-        }
+        },
+        # Rate limits must count across every worker and process: in a table
+        # of the database they all share, not in each process's memory
+        # (kalanso/cache.py; `manage.py check --deploy` refuses a cache that
+        # is not shared).
+        "ratelimit": {
+            "BACKEND": "kalanso.cache.SharedCounterCache",
+            "LOCATION": "kalanso_shared_cache",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
     }
 CACHE_MIDDLEWARE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 CACHE_MIDDLEWARE_KEY_PREFIX = "pages"
 # Rendered lesson bodies are shared by every reader of a page revision.
 FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "86400"))
 # Rate limits (kalanso/ratelimit.py) are counted by django-ratelimit in the
-# cache. When the cache cannot count, django-ratelimit answers "not counted"
-# (fail open) and each policy decides whether to let the request through.
-RATELIMIT_USE_CACHE = "ratelimit" if REDIS_URL else "default"
+# "ratelimit" cache: Redis, or a database table, shared by every worker. When
+# the cache cannot count, django-ratelimit answers "not counted" (fail open)
+# and each policy decides whether to let the request through.
+RATELIMIT_USE_CACHE = "ratelimit"
 RATELIMIT_FAIL_OPEN = True
 
 # Background work: Django's Tasks framework (django-tasks backport).
