@@ -120,11 +120,21 @@ def by_token(request, *, token, **context) -> str:
     return str(token.pk)
 
 
+def by_email(request, *, email, **context) -> str:
+    return email.strip().lower()
+
+
 # Limits that depend on something ------------------------------------------------
 
 
 def verification_limit(**context) -> int:
     return int(getattr(settings, "KALANSO_VERIFY_RATE_LIMIT", 30))
+
+
+def signups_per_address(**context) -> int:
+    # A trainer may sign a whole class up through the venue's Wi-Fi: a
+    # programme that runs larger sessions raises it.
+    return int(getattr(settings, "KALANSO_SIGNUPS_PER_ADDRESS", 20))
 
 
 FEEDBACK_MIN_PER_ADDRESS = 20
@@ -168,7 +178,53 @@ FEEDBACK = Policy(
 # The reporting API, per token: 120 requests a minute. Reading: open.
 API = Policy("reporting-api", key=by_token, limit=120, period=MINUTE, fail_open=True)
 
-POLICIES = (VERIFICATION, CLAIM_CODE, FEEDBACK, API)
+# Sign-ups (and new confirmation links), per client address
+# (``KALANSO_SIGNUPS_PER_ADDRESS`` an hour, 20 by default) and per e-mail
+# address (3 an hour): each sends an e-mail. Closed: flooding someone's inbox
+# is what it stops.
+SIGNUP_BY_ADDRESS = Policy(
+    "signup-address",
+    key=by_address,
+    limit=signups_per_address,
+    period=HOUR,
+    fail_open=False,
+)
+SIGNUP_BY_EMAIL = Policy(
+    "signup-email", key=by_email, limit=3, period=HOUR, fail_open=False
+)
+
+# Password-reset e-mails, per client address (20 an hour) and per e-mail
+# address (3 an hour). Closed.
+PASSWORD_RESET_BY_ADDRESS = Policy(
+    "password-reset-address", key=by_address, limit=20, period=HOUR, fail_open=False
+)
+PASSWORD_RESET_BY_EMAIL = Policy(
+    "password-reset-email", key=by_email, limit=3, period=HOUR, fail_open=False
+)
+
+# Login attempts through the site's form, per client address: 60 a minute (a
+# class logging in at once). Failed logins are throttled by django-axes
+# (kalanso/accounts/lockout.py); this caps the password hashing an address
+# can cause, and refuses logins when the cache cannot count (closed).
+LOGIN = Policy("login", key=by_address, limit=60, period=MINUTE, fail_open=False)
+
+POLICIES = (
+    VERIFICATION,
+    CLAIM_CODE,
+    FEEDBACK,
+    API,
+    SIGNUP_BY_ADDRESS,
+    SIGNUP_BY_EMAIL,
+    PASSWORD_RESET_BY_ADDRESS,
+    PASSWORD_RESET_BY_EMAIL,
+    LOGIN,
+)
+
+
+def over_limits(request, *policies, **context) -> bool:
+    """Count this request against each policy in turn; True at the first one
+    over its limit (the later ones are then not counted)."""
+    return any(policy.hit(request, **context) for policy in policies)
 
 
 # Deployment check -------------------------------------------------------------
