@@ -143,3 +143,12 @@ def test_admin_logins_are_throttled_too(client, url):
     # Failures on the site's own form count for the admin's too, and back.
     AccessAttempt.objects.all().delete()
     assert log_in(client, admin.email, RIGHT, url=url).status_code == 302
+
+
+def test_message_in_french(client, trainee):
+    for _ in range(3):
+        log_in(client, trainee.email, "wrong")
+    response = log_in(client, trainee.email, RIGHT, url="/fr/accounts/login/")
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert re.search(r"Réessayez dans 15 minutes, à \d\d:\d\d", html), html
