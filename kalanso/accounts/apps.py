@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from kalanso import ratelimit  # noqa: F401 (its deployment check)
         from kalanso.ids import register_converters
 
         # ``<id:...>`` in every URL pattern of the project (see kalanso.ids).

@@ -1,13 +1,15 @@
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from kalanso.ids import bounded_formfield
 
 from .models import Organisation, Region, User
-from .services import normalize_email
+from .services import normalize_email, send_account_email
 
 
 class ProfileFieldsMixin:
@@ -62,13 +64,17 @@ class SignupForm(ProfileFieldsMixin, forms.ModelForm):
         self.fields["full_name"].widget.attrs["autocomplete"] = "name"
 
     def clean_email(self):
-        email = normalize_email(self.cleaned_data["email"])
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _("An account with this e-mail address already exists."),
-                code="duplicate",
-            )
-        return email
+        # Whether the address already has an account is not said here (nor
+        # anywhere): see services.user_sign_up.
+        return normalize_email(self.cleaned_data["email"])
+
+    def validate_unique(self):
+        # Nor by the model form's check that the address is unique.
+        exclude = self._get_validation_exclusions() | {"email"}
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except forms.ValidationError as error:
+            self._update_errors(error)
 
     def clean(self):
         cleaned = super().clean()
@@ -134,6 +140,24 @@ class LoginForm(AuthenticationForm):
 
     def clean_username(self):
         return normalize_email(self.cleaned_data.get("username", ""))
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's, with the e-mail sent in the background: the answer takes as
+    long whether or not the address has an account."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        send_account_email.enqueue(subject=subject, body=body, to=to_email)
 
 
 class ResendConfirmationForm(forms.Form):

@@ -157,6 +157,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
 
+    def save(self, *args, **kwargs):
+        password_changed = self._password is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            # A new password (reset by e-mail, changed, set by an
+            # administrator) ends any lockout for failed logins.
+            from .lockout import reset_account
+
+            reset_account(self.email)
+
     def get_full_name(self):
         return self.full_name
 

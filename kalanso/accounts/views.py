@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db import IntegrityError
+from django.forms.utils import ErrorDict
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
@@ -11,10 +11,19 @@ from django.utils import timezone, translation
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from .forms import LoginForm, ProfileForm, ResendConfirmationForm, SignupForm
+from kalanso import ratelimit
+
+from .forms import (
+    LoginForm,
+    PasswordResetForm,
+    ProfileForm,
+    ResendConfirmationForm,
+    SignupForm,
+)
 from .models import User
 from .services import (
     normalize_email,
@@ -23,6 +32,12 @@ from .services import (
     user_sign_up,
 )
 from .tokens import email_confirmation_token
+
+# The same words whichever limit is reached: they tell nothing about accounts.
+TOO_MANY = gettext_lazy(
+    "Too many requests from this connection or for this e-mail address. "
+    "Nothing was sent. Please try again in an hour."
+)
 
 
 def _base_url(request):
@@ -38,15 +53,18 @@ def signup(request):
         request.POST or None, initial={"preferred_language": request.LANGUAGE_CODE}
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            user = user_sign_up(form=form, base_url=_base_url(request))
-        except IntegrityError:  # the same address signed up in a parallel request
-            form.add_error(
-                "email", _("An account with this e-mail address already exists.")
-            )
-        else:
-            request.session["signup_email"] = user.email
-            return redirect("accounts:signup_done")
+        if ratelimit.over_limits(
+            request,
+            ratelimit.SIGNUP_BY_ADDRESS,
+            ratelimit.SIGNUP_BY_EMAIL,
+            email=form.cleaned_data["email"],
+        ):
+            form.add_error(None, TOO_MANY)
+            return render(request, "accounts/signup.html", {"form": form}, status=429)
+        # The same answer whether or not the address has an account.
+        user_sign_up(form=form, base_url=_base_url(request))
+        request.session["signup_email"] = form.cleaned_data["email"]
+        return redirect("accounts:signup_done")
     return render(request, "accounts/signup.html", {"form": form})
 
 
@@ -63,6 +81,19 @@ def resend_confirmation(request):
     form = ResendConfirmationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = normalize_email(form.cleaned_data["email"])
+        if ratelimit.over_limits(
+            request,
+            ratelimit.SIGNUP_BY_ADDRESS,
+            ratelimit.SIGNUP_BY_EMAIL,
+            email=email,
+        ):
+            form.add_error(None, TOO_MANY)
+            return render(
+                request,
+                "accounts/resend_confirmation.html",
+                {"form": form},
+                status=429,
+            )
         user = User.objects.filter(
             email__iexact=email, email_confirmed_at__isnull=True
         ).first()
@@ -99,6 +130,25 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
+    def post(self, request, *args, **kwargs):
+        # Counted before the password is checked (hashing is the costly part);
+        # refused when the count cannot be kept (the cache is down).
+        if ratelimit.LOGIN.hit(request):
+            # Not validated: that would check the password.
+            form = self.get_form()
+            form._errors, form.cleaned_data = ErrorDict(), {}
+            form.add_error(
+                None,
+                _(
+                    "Too many attempts to log in from this connection. "
+                    "Please try again in a minute."
+                ),
+            )
+            response = self.render_to_response(self.get_context_data(form=form))
+            response.status_code = 429
+            return response
+        return super().post(request, *args, **kwargs)
+
     def get_success_url(self):
         """Go on in the language the person prefers (unless they came from a page)."""
         url = self.get_redirect_url()
@@ -114,10 +164,24 @@ class LogoutView(auth_views.LogoutView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/email/password_reset_body.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        if ratelimit.over_limits(
+            self.request,
+            ratelimit.PASSWORD_RESET_BY_ADDRESS,
+            ratelimit.PASSWORD_RESET_BY_EMAIL,
+            email=normalize_email(form.cleaned_data["email"]),
+        ):
+            form.add_error(None, TOO_MANY)
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        return super().form_valid(form)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

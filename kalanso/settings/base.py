@@ -1,6 +1,7 @@
 """Settings shared by every environment. Values come from environment variables."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
+    "axes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -94,6 +96,8 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "kalanso.middleware.PublicPageCacheFetchMiddleware",
     "kalanso.middleware.CachedPageRouteMiddleware",
+    # Last, as axes asks: turns a locked-out login into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Benchmarks report queries per request through a response header.
@@ -147,7 +151,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["kalanso.accounts.backends.EmailBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses any login attempt while its account or address is locked.
+    "axes.backends.AxesStandaloneBackend",
+    "kalanso.accounts.backends.EmailBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "courses:my_learning"
 LOGOUT_REDIRECT_URL = "/"
@@ -160,6 +168,33 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Password guessing (kalanso/accounts/lockout.py, django-axes): failed logins
+# are recorded in the database, which every worker shares; an account is locked
+# after KALANSO_LOGIN_FAILURES_PER_ACCOUNT failures, an address after
+# KALANSO_LOGIN_FAILURES_PER_ADDRESS, until AXES_COOLOFF_TIME has passed
+# since the failures that locked it.
+KALANSO_LOGIN_FAILURES_PER_ACCOUNT = int(
+    os.environ.get("KALANSO_LOGIN_FAILURES_PER_ACCOUNT", "10")
+)
+KALANSO_LOGIN_FAILURES_PER_ADDRESS = int(
+    os.environ.get("KALANSO_LOGIN_FAILURES_PER_ADDRESS", "50")
+)
+AXES_HANDLER = "kalanso.accounts.lockout.LoginLockoutHandler"
+AXES_FAILURE_LIMIT = "kalanso.accounts.lockout.failure_limit"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(
+    minutes=int(os.environ.get("KALANSO_LOGIN_LOCKOUT_MINUTES", "15"))
+)
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "kalanso.accounts.lockout.username"
+AXES_CLIENT_IP_CALLABLE = "kalanso.accounts.lockout.ip_address"
+AXES_LOCKOUT_CALLABLE = "kalanso.accounts.lockout.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["username", "password", "password1", "password2"]
+# Successful logins are not logged by axes (the audit log keeps what matters).
+AXES_DISABLE_ACCESS_LOG = True
 
 # Internationalisation: French first, English complete.
 LANGUAGE_CODE = "fr"
@@ -225,16 +260,26 @@ else:
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "kalanso",
             "OPTIONS": {"MAX_ENTRIES": 5000},
-        }
+        },
+        # Rate limits must count across every worker and process: in a table
+        # of the database they all share, not in each process's memory
+        # (kalanso/cache.py; `manage.py check --deploy` refuses a cache that
+        # is not shared).
+        "ratelimit": {
+            "BACKEND": "kalanso.cache.SharedCounterCache",
+            "LOCATION": "kalanso_shared_cache",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
     }
 CACHE_MIDDLEWARE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 CACHE_MIDDLEWARE_KEY_PREFIX = "pages"
 # Rendered lesson bodies are shared by every reader of a page revision.
 FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "86400"))
 # Rate limits (kalanso/ratelimit.py) are counted by django-ratelimit in the
-# cache. When the cache cannot count, django-ratelimit answers "not counted"
-# (fail open) and each policy decides whether to let the request through.
-RATELIMIT_USE_CACHE = "ratelimit" if REDIS_URL else "default"
+# "ratelimit" cache: Redis, or a database table, shared by every worker. When
+# the cache cannot count, django-ratelimit answers "not counted" (fail open)
+# and each policy decides whether to let the request through.
+RATELIMIT_USE_CACHE = "ratelimit"
 RATELIMIT_FAIL_OPEN = True
 
 # Background work: Django's Tasks framework (django-tasks backport).

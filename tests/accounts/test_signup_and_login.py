@@ -133,11 +133,71 @@ def test_disabled_account_cannot_log_in(client, trainee):
     assert not trainee.is_active
 
 
-def test_duplicate_email_rejected_case_insensitively(client, signup, trainee):
-    response = signup(email="TRAINEE@example.org")
-    assert response.status_code == 200
-    assert "email" in response.context["form"].errors
+def signup_done_page(client, response, email):
+    """The page a sign-up lands on, with the address typed taken out."""
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:signup_done")
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    return page.content.decode().replace(email, "EMAIL")
+
+
+def test_signup_answers_the_same_whether_or_not_the_address_has_an_account(
+    client, signup, trainee
+):
+    """Nothing tells the person signing up that an address has an account:
+    same answer, same page; the owner is told by e-mail, with a way to choose
+    a new password."""
+    trainee.preferred_language = "en"  # the notice is in the owner's language
+    trainee.save()
+    known = signup_done_page(
+        client, signup(email="TRAINEE@example.org"), "trainee@example.org"
+    )
     assert User.objects.count() == 1
+    trainee.refresh_from_db()
+    assert trainee.check_password("correct-horse-battery")  # unchanged
+    assert len(mail.outbox) == 1
+    notice = mail.outbox[0]
+    assert notice.to == ["trainee@example.org"]
+    assert "Someone tried to create a Kalanso account" in notice.subject
+    reset = re.search(
+        r"http://testserver(/\S+/accounts/password/reset/\S+/)", notice.body
+    )
+    assert reset, notice.body
+    mail.outbox.clear()
+    client.cookies.clear()
+    new = signup_done_page(client, signup(), "aminata@example.org")
+    assert User.objects.filter(email="aminata@example.org").exists()
+    assert "confirm" in mail.outbox[0].body
+    assert known == new
+    # The link works: it leads to the form to choose a new password.
+    response = client.get(reset.group(1), follow=True)
+    assert "new_password1" in response.content.decode()
+
+
+def test_signup_with_an_unconfirmed_address_sends_its_activation_link(client, signup):
+    signup()
+    mail.outbox.clear()
+    signup(password1="Autre-mot-2026!", password2="Autre-mot-2026!")
+    assert User.objects.count() == 1
+    assert len(mail.outbox) == 1
+    assert "/accounts/confirm/" in mail.outbox[0].body
+    assert "/accounts/password/reset/" not in mail.outbox[0].body
+    # The password typed the second time was not taken.
+    assert User.objects.get().check_password(PASSWORD)
+
+
+def test_password_reset_answers_the_same_whether_or_not_the_address_has_an_account(
+    client, trainee
+):
+    pages = []
+    for email in (trainee.email, "nobody@example.org"):
+        response = client.post(reverse("accounts:password_reset"), {"email": email})
+        assert response.status_code == 302
+        assert response["Location"] == reverse("accounts:password_reset_done")
+        pages.append(client.get(response["Location"]).content)
+    assert pages[0] == pages[1]
+    assert [message.to for message in mail.outbox] == [[trainee.email]]
 
 
 @pytest.mark.parametrize(
@@ -184,7 +244,11 @@ def test_password_reset_and_change(client, trainee):
         {"new_password1": "Nouveau-mot-2026", "new_password2": "Nouveau-mot-2026"},
     )
     assert response.status_code == 302
-    assert client.login(username=trainee.email, password="Nouveau-mot-2026")
+    response = client.post(
+        reverse("accounts:login"),
+        {"username": trainee.email, "password": "Nouveau-mot-2026"},
+    )
+    assert response.status_code == 302
     response = client.post(
         reverse("accounts:password_change"),
         {
