@@ -200,12 +200,13 @@ WHITENOISE_MAX_AGE = 3600
 
 # Caching: Redis when REDIS_URL is set, local memory otherwise.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "kalanso")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "kalanso",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
             "OPTIONS": {"IGNORE_EXCEPTIONS": True},
         },
         # Rate limits count in the same Redis but must know when it cannot
@@ -214,7 +215,7 @@ if REDIS_URL:
         "ratelimit": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "kalanso",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
             "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
         },
     }
