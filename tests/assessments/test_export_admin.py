@@ -70,6 +70,7 @@ def test_aiken_names_the_questions_it_cannot_carry_in_words(editor_client, tree)
     assert "data-export-errors" in html
     assert "Gao au Mali" in html  # the question, by its name
     assert "Vrai / faux" in html  # its type, in French
+    assert "Aiken ne connaît que les questions à choix unique" in html
     assert "truefalse" not in html
     assert "Du cours" not in html.split("data-export-errors")[1]  # it fits Aiken
 
