@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from kalanso.accounts.models import Organisation, Region
 from kalanso.spreadsheets import TO_THE_MINUTE, Sheet, csv_lines, xlsx_bytes
@@ -54,20 +54,20 @@ def _about(report: Report) -> list[list]:
 # Sheet names fit Excel's 31 characters in both languages; the table's full
 # title is the sheet's first row.
 SHEET_NAMES = {
-    "summary": _lazy("Headline figures"),
-    "regions": _lazy("Regions"),
-    "organisation_types": _lazy("Organisation types"),
-    "sex": _lazy("Sex"),
-    "generations": _lazy("Generations"),
-    "timeline": _lazy("Over time"),
-    "knowledge_gain": _lazy("Knowledge gain"),
-    "certification": _lazy("Certification"),
-    "sessions": _lazy("Sessions"),
-    "courses": _lazy("Courses"),
+    "summary": gettext_lazy("Headline figures"),
+    "regions": gettext_lazy("Regions"),
+    "organisation_types": gettext_lazy("Organisation types"),
+    "sex": gettext_lazy("Sex"),
+    "generations": gettext_lazy("Generations"),
+    "timeline": gettext_lazy("Over time"),
+    "knowledge_gain": gettext_lazy("Knowledge gain"),
+    "certification": gettext_lazy("Certification"),
+    "sessions": gettext_lazy("Sessions"),
+    "courses": gettext_lazy("Courses"),
 }
 PERSONAL_SHEET_NAMES = {
-    "participants": _lazy("Participants"),
-    "learners": _lazy("Online learners"),
+    "participants": gettext_lazy("Participants"),
+    "learners": gettext_lazy("Online learners"),
 }
 
 
