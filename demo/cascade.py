@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from certificates import issuance
 from courses.models import CoursePage
 from kalanso.accounts.models import Region
 from trainers import certification, factories, lineage
@@ -185,6 +186,15 @@ def seed_cascade() -> dict:
             post_score=85,
         )
         _people(tot_session, PEOPLE[4:6], {0: (50, 80), 1: (45, 75)})
+        # Everyone attended every day: the validated session's certificates
+        # of attendance follow from it.
+        Attendance.objects.bulk_create(
+            [
+                Attendance(participant=person, day=day, present=True)
+                for person in tot_session.participants.all()
+                for day in tot_session.days
+            ]
+        )
         ReportReview.objects.create(
             session=tot_session,
             decision=ReportReview.Decision.VALIDATED,
@@ -262,4 +272,10 @@ def seed_cascade() -> dict:
     if new:
         created["sessions"] = created.get("sessions", 0) + 1
         _people(upcoming, PEOPLE[:3])
+    # The validated sessions' certificates, through the normal issuance path
+    # (idempotent; the task queued by the session's validation finds them).
+    for session in CascadeSession.objects.filter(
+        pk__in=[tot_session.pk, held.pk, upcoming.pk], status=Status.VALIDATED
+    ):
+        issuance.attendance_credentials_issue(session_id=session.pk)
     return created

@@ -10,6 +10,7 @@ drawn as no bar, with its marker as the label.
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 
 from django.utils.formats import number_format
@@ -115,10 +116,29 @@ def bars(title, desc, categories, series, *, unit="", max_value=None):
     return mark_safe("".join(out))
 
 
+# A generous width per character of the 12 px sans-serif labels (digits and
+# most letters are narrower), and the space kept between two labels.
+CHAR_WIDTH = 7.5
+LABEL_GAP = 8
+
+
+def text_width(text) -> float:
+    return len(str(text)) * CHAR_WIDTH
+
+
+def label_step(categories, slot) -> int:
+    """Label every n-th column so that no two labels overlap: the centres of
+    two labelled columns are at least the widest label plus a gap apart."""
+    widest = max((text_width(c) for c in categories), default=0)
+    return max(1, math.ceil((widest + LABEL_GAP) / slot))
+
+
 def columns(title, desc, categories, series):
     """Stacked vertical columns (people trained over time)."""
     left, bottom, plot_h = 50, 40, 200
-    slot = max(12, min(40, 560 // max(len(categories), 1)))
+    # Columns are wide enough for their label when there is room for it.
+    room = max(40, math.ceil(max((text_width(c) for c in categories), default=0)))
+    slot = max(12, min(room + LABEL_GAP, 560 // max(len(categories), 1)))
     width = left + slot * len(categories) + 10
     height = 24 + plot_h + bottom
     totals = [
@@ -135,7 +155,7 @@ def columns(title, desc, categories, series):
             f'<text x="{left - 4}" y="{y:.1f}" text-anchor="end" dominant-baseline="middle" '
             f'{FONT} fill="{MUTED}">{escape(_fmt(round(top * tick)))}</text>'
         )
-    every = max(1, len(categories) // 12)
+    every = label_step(categories, slot)
     for c, category in enumerate(categories):
         x = left + c * slot + 2
         y = base_y

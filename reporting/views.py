@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import (
     add_never_cache_headers,
@@ -55,10 +56,20 @@ def dashboard(request):
         data = report.build(filters, published=published_view)
     query = request.GET.copy()
     query.pop("view", None)
+    summary_settings = PublicSummarySettings.load(request_or_site=request)
     return render(
         request,
         "reporting/dashboard.html",
         {
+            "public_summary_on": summary_settings.enabled,
+            "public_summary_settings_url": (
+                reverse(
+                    "wagtailsettings:edit",
+                    args=["reporting", "publicsummarysettings"],
+                )
+                if request.user.has_perm("reporting.change_publicsummarysettings")
+                else None
+            ),
             "form": form,
             "report": data,
             "sections": presenters.sections(data),

@@ -53,3 +53,32 @@ def test_demo_trainers_hold_their_certificates(django_capture_on_commit_callback
         ("formateur@kalanso.test", 30),
         ("maitre-formateur@kalanso.test", 40),
     ]
+
+
+def test_validated_bamako_session_has_its_certificates(client):
+    """The seeded, validated training of trainers in Bamako shows what the
+    product does: every participant present holds a certificate of
+    attendance, issued without the task worker (seed_demo_cascade alone)."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    from certificates.models import Credential
+
+    seed()
+    tot = CascadeSession.objects.get(title="Formation de formateurs — Bamako")
+    assert tot.status == CascadeSession.Status.VALIDATED
+    issued = Credential.objects.filter(session=tot, kind=Credential.Kind.ATTENDANCE)
+    assert issued.count() == tot.participants.count() == 3
+    client.force_login(tot.lead_trainer)
+    with translation.override("en"):
+        html = client.get(reverse("certificates:sessions")).content.decode()
+    row = html.split(tot.title, 1)[1].split("</tr>", 1)[0]
+    assert ">3<" in row.replace(" ", "")
+    trainer = Participant.objects.get(session=tot, user__isnull=False).user
+    client.force_login(trainer)
+    html = client.get(reverse("courses:my_learning")).content.decode()
+    mine = issued.get(participant__user=trainer)
+    assert reverse("certificates:pdf", args=[mine.pk]) in html
+    # Seeding again issues nothing twice.
+    seed()
+    assert issued.count() == 3

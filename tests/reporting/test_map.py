@@ -40,3 +40,33 @@ def test_hidden_figures_are_not_drawn():
     )
     assert "&lt;5" in svg
     assert len(re.findall(r"<rect ", svg)) == 1
+
+
+def _axis_labels(svg):
+    """(x, text) of the column chart's axis labels (the texts under the plot)."""
+    found = re.findall(
+        r'<text x="([\d.]+)" y="238" text-anchor="middle"[^>]*>([^<]*)</text>', svg
+    )
+    return [(float(x), text) for x, text in found]
+
+
+@pytest.mark.parametrize("months", [3, 12, 13, 24, 40])
+def test_timeline_month_labels_never_overlap(months):
+    """Each label is drawn where its neighbours leave room for it: centres
+    at least the label's width (12 px sans-serif, generous) plus a gap apart;
+    the first month is always labelled, and short timelines label them all."""
+    categories = [f"{2024 + m // 12}-{m % 12 + 1:02d}" for m in range(months)]
+    svg = charts.columns(
+        "t", "d", categories, [charts.Series("s", list(range(1, months + 1)))]
+    )
+    labels = _axis_labels(svg)
+    assert labels and labels[0][1] == categories[0]
+    widest = max(charts.text_width(text) for _x, text in labels)
+    gaps = [b[0] - a[0] for a, b in zip(labels, labels[1:], strict=False)]
+    assert all(gap >= widest + charts.LABEL_GAP for gap in gaps), gaps
+    if months <= 6:
+        assert [text for _x, text in labels] == categories
+    # Enough labels to read the axis: no more than two slots' worth apart.
+    slot = (labels[1][0] - labels[0][0]) if len(labels) > 1 else None
+    if slot is not None:
+        assert slot <= 2 * (widest + charts.LABEL_GAP) + 40

@@ -100,3 +100,36 @@ def test_course_table_names_only_published_unrestricted_courses(client, url):
     dashboard = client.get(reverse("reporting:dashboard")).content.decode()
     assert "Cours secret en préparation" in dashboard
     assert "Cours réservé au personnel" in dashboard
+
+
+def test_dashboard_links_to_the_summary_only_when_it_is_on(client, manager, admin_user):
+    """Off: no link to a 404, but how to switch it on (a link to the setting
+    for those who may change it); on: the link, which answers."""
+    with translation.override("en"):
+        summary = reverse("reporting:public_summary")
+    settings_url = reverse(
+        "wagtailsettings:edit", args=["reporting", "publicsummarysettings"]
+    )
+    client.force_login(manager)
+    with translation.override("en"):
+        dashboard = reverse("reporting:dashboard")
+    html = client.get(dashboard).content.decode()
+    assert f'href="{summary}"' not in html
+    assert "switched off" in html
+    assert (
+        f'href="{settings_url}"' in html
+        if manager.has_perm("reporting.change_publicsummarysettings")
+        else "Settings → Public summary page" in html
+    )
+    assert client.get(summary).status_code == 404
+    client.force_login(admin_user)
+    html = client.get(dashboard).content.decode()
+    assert f'href="{settings_url}"' in html
+    assert client.get(settings_url, follow=True).status_code == 200
+    settings = PublicSummarySettings.load()
+    settings.enabled = True
+    settings.save()
+    client.force_login(manager)
+    html = client.get(dashboard).content.decode()
+    assert f'href="{summary}"' in html and "switched off" not in html
+    assert client.get(summary).status_code == 200
