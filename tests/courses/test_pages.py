@@ -1,3 +1,5 @@
+import re
+
 from django.urls import reverse
 
 import pytest
@@ -62,7 +64,11 @@ def test_enrol_and_complete_flow(trainee_client, trainee, course, lessons):
     html = trainee_client.get(course.url).content.decode()
     for lesson in lessons:
         assert lesson.title in html
-    assert "0 % complete" in html or "0 %" in html
+    # 0 %, not 10 % or 100 %: the bar's value and its label, exactly.
+    assert '<progress max="100" value="0" ' in html
+    assert re.search(
+        rf">0 % [^<(]*\([^<)]*\b0\b[^<)]*\b{len(lessons)}\b[^<)]*\)</span>", html
+    )
 
     for lesson in lessons:
         response = trainee_client.post(
