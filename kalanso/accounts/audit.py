@@ -24,6 +24,8 @@ ACTION_LABELS = {
     "credential_reissued": _("Certificate reissued"),
     "credential_revoked": _("Certificate revoked"),
     "export_personal_data": _("Personal data exported"),
+    "link_invitation_sent": _("Invitation to link a record to an account sent"),
+    "link_invitation_accepted": _("Record linked to an account, invitation accepted"),
     "reporting.api_token_create": _("API token created"),
     "reporting.api_token_revoke": _("API token revoked"),
     "reporting.export_aggregates": _("Figures exported"),
