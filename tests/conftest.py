@@ -30,13 +30,9 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    from kalanso.generation import clear_local_fragments
-
     cache.clear()
-    clear_local_fragments()
     yield
     cache.clear()
-    clear_local_fragments()
 
 
 class RateLimitClock:

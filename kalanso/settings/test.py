@@ -1,7 +1,6 @@
 """Tests: fast hashing, local caches, immediate tasks, in-memory e-mail."""
 
 import os
-import tempfile
 
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key")
 
@@ -18,12 +17,6 @@ CACHES = {
     }
 }
 RATELIMIT_USE_CACHE = "default"
-# Each test process (xdist worker) its own generation; a server process that a
-# test starts is given the same file.
-KALANSO_GENERATION_FILE = os.environ.get("KALANSO_GENERATION_FILE") or os.path.join(
-    tempfile.gettempdir(), f"kalanso-test-generation-{os.getpid()}"
-)
-KALANSO_LOCAL_FRAGMENT_CACHE = False
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "private": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
