@@ -84,7 +84,9 @@ def test_log_shows_actions_in_the_readers_language(client, entry):
         }
     pages = [
         client.get(reverse("audit_log:index"), HTTP_ACCEPT_LANGUAGE="en"),
-        client.get(reverse("audit_log:inspect", args=[renewed.pk])),
+        client.get(
+            reverse("audit_log:inspect", args=[renewed.pk]), HTTP_ACCEPT_LANGUAGE="en"
+        ),
     ]
     for response in pages:
         assert response.status_code == 200
