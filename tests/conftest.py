@@ -1,3 +1,7 @@
+import shutil
+import tempfile
+from pathlib import Path
+
 from django.core.cache import cache
 
 import pytest
@@ -26,6 +30,19 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("postgresql"):
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_media_root():
+    """Session photos are written to a temporary directory of this test
+    process (kalanso.settings.test), removed when the session ends."""
+    from django.conf import settings
+
+    root = Path(settings.PRIVATE_MEDIA_ROOT)
+    assert root.is_relative_to(tempfile.gettempdir()), root
+    yield root
+    if settings.PRIVATE_MEDIA_ROOT_OWNED:
+        shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

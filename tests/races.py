@@ -63,3 +63,42 @@ def race(workers, *, timeout=TIMEOUT):
 def same(worker, threads):
     """``race`` with the same callable in ``threads`` threads."""
     return race([worker] * threads)
+
+
+class Background:
+    """``worker`` in its own thread and database connection, started at once,
+    for a write in the middle of something else. ``finished(seconds)`` says
+    whether it ended within that time (a worker blocked by a lock is left
+    waiting); ``result()`` waits for it and returns what it returned, raises
+    what it raised, or fails the test if it is still running."""
+
+    def __init__(self, worker, *, timeout=TIMEOUT):
+        self.timeout = timeout
+        self._outcome = _NOTHING
+        self._done = threading.Event()
+
+        def run():
+            try:
+                self._outcome = ("result", worker())
+            except BaseException as error:  # noqa: BLE001 - reported by result()
+                self._outcome = ("error", error)
+            finally:
+                connection.close()
+                self._done.set()
+
+        self._thread = threading.Thread(target=run, daemon=True)
+        self._thread.start()
+
+    def finished(self, seconds) -> bool:
+        return self._done.wait(seconds)
+
+    def result(self):
+        self._thread.join(self.timeout)
+        if self._thread.is_alive():
+            pytest.fail(f"A background thread still running after {self.timeout} s")
+        if self._outcome is _NOTHING:
+            pytest.fail("A background thread ended without a result")
+        kind, value = self._outcome
+        if kind == "error":
+            raise value
+        return value

@@ -1,6 +1,10 @@
-"""Tests: fast hashing, local caches, immediate tasks, in-memory e-mail."""
+"""Tests: fast hashing, local caches, immediate tasks, in-memory e-mail,
+private files in a temporary directory."""
 
+import atexit
 import os
+import shutil
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key")
 
@@ -17,9 +21,23 @@ CACHES = {
     }
 }
 RATELIMIT_USE_CACHE = "default"
+# Private files (session photos) on disk, as deployed, in a directory of this
+# test process (removed at the end of the session by tests/conftest.py, or at
+# exit); a process started with KALANSO_TEST_PRIVATE_MEDIA_ROOT shares it.
+PRIVATE_MEDIA_ROOT_OWNED = not os.environ.get("KALANSO_TEST_PRIVATE_MEDIA_ROOT")
+PRIVATE_MEDIA_ROOT = Path(  # noqa: F405
+    os.environ.get("KALANSO_TEST_PRIVATE_MEDIA_ROOT")
+    or tempfile.mkdtemp(prefix="kalanso-private-media-")
+)
+if PRIVATE_MEDIA_ROOT_OWNED:
+    # Also for processes that run no test session (the xdist controller).
+    atexit.register(shutil.rmtree, PRIVATE_MEDIA_ROOT, ignore_errors=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
-    "private": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

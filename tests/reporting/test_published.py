@@ -5,6 +5,7 @@ away (the reviewer's case: Kidal "<5" in 2024, 10 in 2025, 13 all-time)."""
 from datetime import date
 
 from django.core.cache import cache
+from django.db import transaction
 from django.urls import reverse
 
 from wagtail.models import APIToken
@@ -18,9 +19,10 @@ from kalanso.accounts.models import Region
 from reporting import published, report, views
 from reporting.filters import Filters
 from reporting.suppression import HIDDEN, SMALL, display, recoverable, relation
+from tests.races import Background
 from tests.reporting.test_suppression import grid, matrices, oracle_recoverable
 from trainers import factories
-from trainers.models import TrainerProfile
+from trainers.models import Participant, TrainerProfile
 
 KIDAL = "ML-8"
 
@@ -263,15 +265,44 @@ def test_no_hidden_cell_can_be_recovered_across_periods(tables):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_system_is_built_from_one_snapshot(course):
+def test_the_system_is_built_from_one_snapshot(course, monkeypatch):
     """Outside a transaction (a real request), the reports are read in one
-    transaction (repeatable read on PostgreSQL) so that they add up."""
+    transaction (repeatable read on PostgreSQL; on SQLite the write waits)
+    so that they add up: another connection adds participants to a 2024
+    session and commits after the all-time report is built and before the
+    years are, and every report shows the figures before that write or every
+    report those after it, never a mix."""
     lead = factories.trainer("lead@example.org", TrainerProfile.Level.CERTIFIED)
+    sessions = {}
     for year in (2024, 2025):
-        session = factories.session(
+        sessions[year] = factories.session(
             course, lead, status="validated", region=KIDAL, start=date(year, 5, 3)
         )
-        factories.participants(session, 6)
+        factories.participants(sessions[year], 6)
+    before, after = {None: 12, 2024: 6, 2025: 6}, {None: 15, 2024: 9, 2025: 6}
+
+    def write():
+        with transaction.atomic():
+            factories.participants(sessions[2024], 3)
+
+    writers = []
+    data_years = published.data_years
+
+    def data_years_after_a_write():
+        # Called between the all-time report and the years' (every attempt).
+        writers.append(Background(write))
+        # Committed at once on PostgreSQL; on SQLite it waits for the
+        # build's transaction, so give up waiting after a while.
+        writers[-1].finished(0.5)
+        return data_years()
+
+    monkeypatch.setattr(published, "data_years", data_years_after_a_write)
     reports = published.build_system()
+    for writer in writers:
+        writer.result()
+    assert len(writers) == 1, "built again: the first build did not add up"
     assert set(reports) == {None, 2024, 2025}
-    assert reports[None].values["cascade"] == 12
+    shown = {period: data.values["cascade"] for period, data in reports.items()}
+    assert shown in (before, after)
+    assert shown[None] == shown[2024] + shown[2025]
+    assert Participant.objects.filter(session=sessions[2024]).count() == 9

@@ -320,3 +320,71 @@ def test_photos_are_kept_out_of_the_public_media_storage(own_trainer, held_sessi
     photo = stored_photo(held_session, own_trainer)
     assert SessionPhoto._meta.get_field("image").storage.exists(photo.image.name)
     assert not default_storage.exists(photo.image.name)
+
+
+def _dev_urlconf():
+    """kalanso/urls.py as it is built with DEBUG on (``static()`` adds the
+    media route only then), in a fresh module: the real file, not a copy."""
+    import importlib.util
+
+    from django.conf import settings as django_settings
+    from django.test import override_settings
+
+    import kalanso.urls
+
+    with override_settings(DEBUG=True):
+        spec = importlib.util.spec_from_file_location(
+            "kalanso_urls_debug", kalanso.urls.__file__
+        )
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    assert django_settings.DEBUG is False
+    return module
+
+
+def test_uploaded_photo_is_on_disk_and_never_behind_the_media_url(
+    client, settings, own_trainer, other_trainer, held_session
+):
+    from pathlib import Path
+
+    from django.urls import resolve
+    from django.views.static import serve
+
+    client.force_login(own_trainer)
+    assert upload(client, held_session, picture("PNG")).status_code == 302
+    photo = SessionPhoto.objects.get(session=held_session)
+
+    # On disk, under the private root, and nowhere under MEDIA_ROOT.
+    private_root = Path(settings.PRIVATE_MEDIA_ROOT).resolve()
+    on_disk = [path for path in private_root.rglob("*") if path.is_file()]
+    path = Path(photo.image.path).resolve()
+    assert path in on_disk
+    assert path.relative_to(private_root).as_posix() == photo.image.name
+    media_root = Path(settings.MEDIA_ROOT).resolve()
+    assert not path.is_relative_to(media_root)
+    assert not private_root.is_relative_to(media_root)
+    assert not (media_root / photo.image.name).exists()
+
+    # Not through the media URL: neither on this site…
+    media_url = settings.MEDIA_URL + photo.image.name
+    response = client.get(media_url, follow=True)
+    assert response.status_code == 404
+    assert path.read_bytes() not in response.content
+    # …nor with the media route that DEBUG adds in development.
+    dev_urls = _dev_urlconf()
+    match = resolve(media_url, urlconf=dev_urls)
+    assert match.func is serve
+    assert match.kwargs["document_root"] == settings.MEDIA_ROOT
+    settings.DEBUG = True
+    settings.ROOT_URLCONF = dev_urls
+    assert client.get(media_url).status_code == 404
+    settings.ROOT_URLCONF = "kalanso.urls"
+    settings.DEBUG = False
+
+    # Through the permission-checked view: the lead trainer gets the file on
+    # disk, another trainer is refused.
+    response = client.get(photo_url(photo))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == path.read_bytes()
+    client.force_login(other_trainer)
+    assert client.get(photo_url(photo)).status_code == 403
