@@ -113,8 +113,12 @@ class TestBadInput:
     )
     def test_numbers_beyond_64_bits_in_the_address(self, client, master, name, args):
         client.force_login(master)
-        huge = 10**20
-        address = url(name, huge, *args)
+        # The address is written by hand: ``reverse`` refuses an id out of
+        # range (the ``<id:>`` converter), as the router does.
+        placeholder = 1234567
+        address = url(name, placeholder, *args)
+        assert address.count(str(placeholder)) == 1
+        address = address.replace(str(placeholder), str(10**20))
         assert client.get(address).status_code == 404
 
     @pytest.mark.parametrize("value", ["\x00", "²", "ML-7\x00"])
