@@ -195,6 +195,8 @@ AXES_LOCKOUT_CALLABLE = "kalanso.accounts.lockout.lockout_response"
 AXES_SENSITIVE_PARAMETERS = ["username", "password", "password1", "password2"]
 # Successful logins are not logged by axes (the audit log keeps what matters).
 AXES_DISABLE_ACCESS_LOG = True
+# No banner on every manage.py command (lockouts are still logged).
+AXES_VERBOSE = False
 
 # Internationalisation: French first, English complete.
 LANGUAGE_CODE = "fr"
