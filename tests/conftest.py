@@ -46,6 +46,19 @@ def _private_media_root():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the site's default language: a test (or a
+    request served in English) must not leave English active for the next
+    test on the same worker."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
     yield

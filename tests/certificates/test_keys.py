@@ -35,6 +35,7 @@ def deploy_check(**env):
         DJANGO_SETTINGS_MODULE="kalanso.settings.production",
         SECRET_KEY="x" * 64 + "-a-long-random-production-secret-value",
         ALLOWED_HOSTS="kalanso.example.org",
+        BASE_URL="https://kalanso.example.org",
         **env,
     )
     return subprocess.run(
@@ -110,7 +111,7 @@ def test_development_key_is_generated_once(settings, tmp_path):
     assert keys.thumbprint() == first
 
 
-def test_configured_key_is_used(settings):
+def test_configured_key_is_used(settings, db):  # the key id names the Site's address
     pem = keys.generate_pem()
     settings.KALANSO_SIGNING_KEY = pem
     token = keys.sign({"hello": "world"})

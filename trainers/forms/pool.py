@@ -2,6 +2,7 @@
 
 from django import forms
 from django.db.models import Q
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from kalanso.accounts.models import Organisation, Region, User
@@ -46,7 +47,8 @@ class DirectorySearchForm(forms.Form):
 
 class SessionChoiceField(IdChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.title} — {obj.region} ({obj.start_date:%d/%m/%Y})"
+        day = formats.date_format(obj.start_date, "SHORT_DATE_FORMAT")
+        return f"{obj.title} — {obj.region} ({day})"
 
 
 class ProfileEditForm(forms.ModelForm):
