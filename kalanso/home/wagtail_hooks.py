@@ -35,3 +35,56 @@ def translate_untranslated_literals():
         static("js/admin-strings.js"),
         json.dumps(labels, ensure_ascii=False),
     )
+
+
+# Translations go through review --------------------------------------------------
+# wagtail-localize's translation editor offers "Publish" only to those who may
+# publish. An editor (who may not) translates the strings there, then submits
+# the translation for review with the button our copy of its template adds
+# (templates/wagtail_localize/admin/edit_translation.html): the translation is
+# saved as a draft revision of the translated page and the page's workflow
+# starts; a moderator publishes it, from the workflow or the editor.
+
+SUBMIT_TRANSLATION = "kalanso-submit-translation"
+
+
+@hooks.register("before_edit_page", order=-1)  # before wagtail-localize's hook
+def submit_translation_for_review(request, page):
+    if request.method != "POST" or SUBMIT_TRANSLATION not in request.POST:
+        return None
+    from django.contrib import messages
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.shortcuts import redirect
+
+    from wagtail_localize.models import Translation
+
+    translation = Translation.objects.filter(
+        source__object_id=page.translation_key,
+        target_locale_id=page.locale_id,
+        enabled=True,
+    ).first()
+    if translation is None:
+        return None
+    permissions = page.permissions_for_user(request.user)
+    if not (permissions.can_edit() and permissions.can_submit_for_moderation()):
+        raise PermissionDenied
+    edit = redirect("wagtailadmin_pages:edit", page.pk)
+    try:
+        translation.save_target(user=request.user, publish=False)
+    except ValidationError:
+        messages.error(
+            request,
+            gettext(
+                "Some translated strings are not valid: correct them, then submit "
+                "the translation again."
+            ),
+        )
+        return edit
+    page = type(page).objects.get(pk=page.pk)  # with its new draft revision
+    page.get_workflow().start(page, request.user)
+    messages.success(
+        request,
+        gettext("“%(title)s” in %(language)s is submitted for review.")
+        % {"title": page.draft_title, "language": page.locale.get_display_name()},
+    )
+    return edit
