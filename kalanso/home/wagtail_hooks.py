@@ -41,11 +41,32 @@ def translate_untranslated_literals():
 # wagtail-localize's translation editor offers "Publish" only to those who may
 # publish. An editor (who may not) translates the strings there, then submits
 # the translation for review with the button our copy of its template adds
-# (templates/wagtail_localize/admin/edit_translation.html): the translation is
-# saved as a draft revision of the translated page and the page's workflow
+# (templates/wagtail_localize/admin/edit_translation.html): the translation
+# becomes a draft revision of the translated page, and the page's workflow
 # starts; a moderator publishes it, from the workflow or the editor.
+# (wagtail-localize's own "draft", save_target(publish=False), writes the live
+# page's row, which would publish the translation before its review.)
 
 SUBMIT_TRANSLATION = "kalanso-submit-translation"
+
+
+def translation_draft(translation, page, user):
+    """A draft revision of ``page`` holding the translation's current strings
+    (those not translated yet keep the source text), the live page left as it
+    is."""
+    from wagtail_localize.fields import copy_synchronised_fields
+    from wagtail_localize.segments.ingest import ingest_segments
+
+    source = translation.source
+    original = source.as_instance()
+    draft = page.specific_class.objects.get(pk=page.pk)
+    copy_synchronised_fields(original, draft)
+    segments = source._get_segments_for_translation(
+        translation.target_locale, fallback=True
+    )
+    ingest_segments(original, draft, source.locale, translation.target_locale, segments)
+    draft.full_clean()
+    return draft.save_revision(user=user)
 
 
 @hooks.register("before_edit_page", order=-1)  # before wagtail-localize's hook
@@ -54,6 +75,7 @@ def submit_translation_for_review(request, page):
         return None
     from django.contrib import messages
     from django.core.exceptions import PermissionDenied, ValidationError
+    from django.db import transaction
     from django.shortcuts import redirect
 
     from wagtail_localize.models import Translation
@@ -70,7 +92,12 @@ def submit_translation_for_review(request, page):
         raise PermissionDenied
     edit = redirect("wagtailadmin_pages:edit", page.pk)
     try:
-        translation.save_target(user=request.user, publish=False)
+        with transaction.atomic():
+            revision = translation_draft(translation, page, request.user)
+            draft = revision.as_object()
+            page.get_workflow().start(
+                page.specific_class.objects.get(pk=page.pk), request.user
+            )
     except ValidationError:
         messages.error(
             request,
@@ -80,11 +107,9 @@ def submit_translation_for_review(request, page):
             ),
         )
         return edit
-    page = type(page).objects.get(pk=page.pk)  # with its new draft revision
-    page.get_workflow().start(page, request.user)
     messages.success(
         request,
         gettext("“%(title)s” in %(language)s is submitted for review.")
-        % {"title": page.draft_title, "language": page.locale.get_display_name()},
+        % {"title": draft.title, "language": page.locale.get_display_name()},
     )
     return edit
