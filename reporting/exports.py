@@ -36,18 +36,8 @@ def _about(report: Report) -> list[list]:
         "course": _("Course"),
         "organisation_type": _("Organisation type"),
     }
-    # A chosen region, course or organisation type by its name in the
-    # reader's language, its code in the next column.
-    names = {
-        "region": _region_names,
-        "course": lambda: dict(course_choices()),
-        "organisation_type": lambda: dict(Organisation.Type.choices),
-    }
     for key, value in filters.items():
-        if value and key in names:
-            rows.append([labels[key], str(names[key]().get(value, value)), value])
-        else:
-            rows.append([labels[key], value or _("all")])
+        rows.append([labels[key], value or _("all")])
     rows += [
         [
             suppression.SMALL,

@@ -210,22 +210,3 @@ def test_personal_exports_show_labels_and_keep_the_codes(client, manager, progra
     )
     # The course column: the title in the reader's language.
     assert {r["Course"] for r in rows} == {programme["course"].title}
-
-
-def test_aggregate_export_names_its_filters(client, manager, programme):
-    """The "About" rows say which region, organisation type and course the
-    figures cover by name, the code next to the name."""
-    client.force_login(manager)
-    course = programme["course"]
-    with translation.override("en"):
-        url = reverse("reporting:export_aggregates", args=["csv"])
-    lines = csv_rows(
-        client.get(
-            url,
-            {"region": "ML-7", "org_type": "ngo", "course": course.translation_key},
-        )
-    )
-    about = {line[0]: line[1:] for line in lines[:8] if line}
-    assert about["Region"] == ["Gao", "ML-7"]
-    assert about["Organisation type"] == ["National NGO", "ngo"]
-    assert about["Course"] == [course.title, str(course.translation_key)]
