@@ -24,6 +24,18 @@ NEW_FR = "Les connecteurs qui rassemblent"
 NEW_EN = "Connectors that bring people together"
 
 
+# The admin's pages (the editor, wagtail-localize's React app) are heavier
+# than the site's: more time than the suite's default 10 s on a busy machine.
+ADMIN_TIMEOUT_MS = 60_000
+
+
+def admin_page(new_context):
+    context = new_context()
+    context.set_default_timeout(ADMIN_TIMEOUT_MS)
+    context.set_default_navigation_timeout(ADMIN_TIMEOUT_MS)
+    return context.new_page()
+
+
 def log_in(page, user, next_url):
     page.goto(f"/admin/login/?next={next_url}")
     page.locator('input[name="username"]').fill(user.email)
@@ -45,7 +57,7 @@ def test_change_sync_translate_submit_publish(live_server, new_context):
     moderator = user_with_role("modibo@example.org", "Moderator")
 
     # The editor changes the French lesson and submits it for review.
-    awa = new_context().new_page()
+    awa = admin_page(new_context)
     log_in(awa, editor, f"/admin/pages/{lesson.pk}/edit/")
     awa.locator('input[name="title"]').fill(NEW_FR)
     open_actions(awa)
@@ -54,7 +66,7 @@ def test_change_sync_translate_submit_publish(live_server, new_context):
     assert lesson.title != NEW_FR  # waiting for review
 
     # A moderator approves it: the French lesson is live.
-    modibo = new_context().new_page()
+    modibo = admin_page(new_context)
     log_in(modibo, moderator, f"/admin/pages/{lesson.pk}/edit/")
     open_actions(modibo)
     with modibo.expect_navigation():
@@ -62,26 +74,32 @@ def test_change_sync_translate_submit_publish(live_server, new_context):
     lesson.refresh_from_db()
     assert lesson.live and lesson.title == NEW_FR
 
-    # The editor syncs the translated pages (from the lesson's editor).
+    # The editor syncs the translated pages: "Sync translated pages" in the
+    # lesson editor's header menu.
     awa.goto(f"/admin/pages/{lesson.pk}/edit/")
-    sync = awa.locator('a[href*="/admin/localize/update/"]').first
-    awa.goto(sync.get_attribute("href"))
+    sync = awa.locator('a[href*="/localize/update/"]').first
+    if not sync.is_visible():
+        awa.locator('nav[aria-label="Actions"] button').first.click()
+    click_and_wait(awa, sync)
     click_and_wait(awa, awa.locator("main form [type=submit]").first)
 
     # ...opens the English lesson: the translation editor, with the changed
     # title waiting for its translation.
     awa.goto(f"/admin/pages/{english.pk}/edit/")
-    segment = awa.locator("li", has=awa.locator(f"text={NEW_FR}")).filter(
-        has=awa.locator("textarea")
-    )
-    field = segment.locator("textarea").last
+    segment = awa.locator("li").filter(has_text=NEW_FR).last
+    expect(segment).to_be_visible(timeout=ADMIN_TIMEOUT_MS)
+    field = segment.locator("textarea").first
+    if not field.is_visible():  # a segment opens for editing on its button
+        segment.locator("button").first.click()
     field.fill(NEW_EN)
     field.press("Enter")
-    expect(awa.locator("p", has_text=NEW_EN).first).to_be_visible()
+    expect(awa.locator("p", has_text=NEW_EN).first).to_be_visible(
+        timeout=ADMIN_TIMEOUT_MS
+    )
     # No "Publish" for an editor; ours submits the translation for review.
     assert awa.locator('button[name="action"][value="publish"]').count() == 0
     click_and_wait(awa, awa.locator('button[name="kalanso-submit-translation"]'))
-    expect(awa.locator(".messages")).to_contain_text(NEW_EN)
+    expect(awa.locator(".messages")).to_contain_text(NEW_EN, timeout=ADMIN_TIMEOUT_MS)
     english.refresh_from_db()
     assert english.title != NEW_EN  # not live before the review
     assert translation.target_locale.language_code == "en"
@@ -95,8 +113,8 @@ def test_change_sync_translate_submit_publish(live_server, new_context):
         publish.click()
 
     # Everyone sees the new English text.
-    visitor = new_context().new_page()
+    visitor = admin_page(new_context)
     english.refresh_from_db()
     visitor.goto(english.url)
-    expect(visitor.locator("h1")).to_have_text(NEW_EN)
+    expect(visitor.locator("h1")).to_have_text(NEW_EN, timeout=ADMIN_TIMEOUT_MS)
     expect(visitor.locator("html")).to_have_attribute("lang", "en")
