@@ -43,6 +43,7 @@ from kalanso import pdf as shared
 from kalanso.display import decimal_text
 from kalanso.pdf import clean, html_lines, markup
 from kalanso.pdf import table as Table
+from kalanso.pdftags import mark
 
 from .models import Question, Quiz
 from .paper import (
@@ -175,7 +176,10 @@ class _Renderer:
     # Shared pieces.
 
     def p(self, text, style=None):
-        return Paragraph(markup(text), style or self.s_body)
+        paragraph = Paragraph(markup(text), style or self.s_body)
+        if style is self.s_h2:  # the sections of the document
+            mark(paragraph, "H2")
+        return paragraph
 
     def variant_line(self):
         return self.p(
@@ -184,7 +188,7 @@ class _Renderer:
             self.s_small,
         )
 
-    def header(self, title):
+    def header(self, title, level="H1"):
         quiz = self.quiz
         today = formats.date_format(timezone.localdate(), "DATE_FORMAT")
         details = " · ".join(
@@ -194,7 +198,7 @@ class _Renderer:
             ]
         )
         return [
-            self.p(title, self.s_title),
+            mark(self.p(title, self.s_title), level),
             self.p(details, self.s_small),
             self.variant_line(),
             Spacer(1, 4 * mm),
@@ -358,7 +362,7 @@ class _Renderer:
             CondPageBreak(40 * mm),
             Spacer(1, 2 * mm),
             HRFlowable(width="100%", thickness=0.5, color=LIGHT, spaceAfter=3),
-            self.p(heading, self.s_cell_bold),
+            mark(self.p(heading, self.s_cell_bold), "H3"),
             *[self.p(line, self.s_case) for line in q.scenario.lines],
             HRFlowable(width="100%", thickness=0.5, color=LIGHT, spaceBefore=3),
             Spacer(1, 2 * mm),
@@ -533,7 +537,9 @@ class _Renderer:
         paper = self.paper
         story = [
             PageBreak(),
-            *self.header(_("Answer sheet") + " — " + clean(self.quiz.title)),
+            *self.header(
+                _("Answer sheet") + " — " + clean(self.quiz.title), level="H2"
+            ),
             *self.fields(),
             self.p(
                 _(

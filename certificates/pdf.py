@@ -70,6 +70,11 @@ WORDING = {
     "days": ("Présence", "Attendance"),
     "verify": ("Vérifier ce certificat", "Verify this certificate"),
     "edition": ("Édition corrigée", "Corrected edition"),
+    "qr": (
+        "Code QR du lien de vérification : {url}",
+        "QR code of the verification link: {url}",
+    ),
+    "logo": ("Logo : {name}", "Logo: {name}"),
 }
 
 
@@ -152,6 +157,14 @@ class Assets:
         settings = SiteSettings.for_site(site) if site else None
         self.programme_logo = _logo(settings.programme_logo) if settings else None
         self.partner_logo = _logo(settings.partner_logo) if settings else None
+        # What a screen reader says for each logo: the image's title.
+        self.programme_logo_name = _image_name(settings, "programme_logo")
+        self.partner_logo_name = _image_name(settings, "partner_logo")
+
+
+def _image_name(settings, field) -> str:
+    image = getattr(settings, field, None) if settings else None
+    return clean(getattr(image, "title", "") or "")
 
 
 # Drawing ---------------------------------------------------------------------------
@@ -184,67 +197,110 @@ def _centred_lines(page, text, font, size, y, width, leading, colour=INK):
 
 
 def draw_certificate(page, credential: Credential, assets: Assets) -> None:
-    """Draw one certificate on the current page of ``page`` (a canvas)."""
+    """Draw one certificate on the current page of ``page`` (a
+    :class:`kalanso.pdftags.TaggedCanvas`): a section of the document's
+    structure, read in order — logos (figures described by their title),
+    issuer, the title as a heading (French, then English), holder,
+    achievement, the details as a list, how to verify (the QR code a figure
+    described by its link); the frame is decoration."""
     regular, bold = assets.fonts.regular, assets.fonts.bold
     kind = Kind(credential.kind)
     inner = PAGE_WIDTH - 2 * MARGIN - 24 * mm
     top = PAGE_HEIGHT - MARGIN
+    language = page.language
+    section = page.structure.child("Sect")
+
+    def element(kind_, parent=section, lang=None, **entries):
+        # A passage in the other language than the document's says so.
+        if lang == language:
+            lang = None
+        return parent.child(kind_, Lang=lang, **entries)
+
+    def say(pair, **values) -> str:
+        text = pair[0] if language == "fr" else pair[1]
+        return text.format(**values)
 
     # Frame
-    page.setStrokeColor(ACCENT)
-    page.setLineWidth(2)
-    page.rect(MARGIN, MARGIN, PAGE_WIDTH - 2 * MARGIN, PAGE_HEIGHT - 2 * MARGIN)
-    page.setLineWidth(0.5)
-    page.rect(
-        MARGIN + 2 * mm,
-        MARGIN + 2 * mm,
-        PAGE_WIDTH - 2 * MARGIN - 4 * mm,
-        PAGE_HEIGHT - 2 * MARGIN - 4 * mm,
-    )
+    with page.artifact():
+        page.setStrokeColor(ACCENT)
+        page.setLineWidth(2)
+        page.rect(MARGIN, MARGIN, PAGE_WIDTH - 2 * MARGIN, PAGE_HEIGHT - 2 * MARGIN)
+        page.setLineWidth(0.5)
+        page.rect(
+            MARGIN + 2 * mm,
+            MARGIN + 2 * mm,
+            PAGE_WIDTH - 2 * MARGIN - 4 * mm,
+            PAGE_HEIGHT - 2 * MARGIN - 4 * mm,
+        )
 
     # Logos, and the issuer between them
-    _draw_logo(page, assets.programme_logo, MARGIN + 6 * mm, top - 6 * mm, "left")
-    _draw_logo(
-        page, assets.partner_logo, PAGE_WIDTH - MARGIN - 6 * mm, top - 6 * mm, "right"
-    )
-    between_logos = PAGE_WIDTH - 2 * (MARGIN + 8 * mm + LOGO_BOX[0])
     issuer = clean(credential.issuer_name)
-    page.setFont(bold, _fit(issuer, bold, 13, between_logos, minimum=8))
-    page.setFillColor(GREY)
-    page.drawCentredString(PAGE_WIDTH / 2, top - 14 * mm, issuer)
+    for image, name, x, align in (
+        (
+            assets.programme_logo,
+            assets.programme_logo_name,
+            MARGIN + 6 * mm,
+            "left",
+        ),
+        (
+            assets.partner_logo,
+            assets.partner_logo_name,
+            PAGE_WIDTH - MARGIN - 6 * mm,
+            "right",
+        ),
+    ):
+        if image is not None:
+            alt = say(WORDING["logo"], name=name or issuer)
+            with page.tag(element("Figure", Alt=alt)):
+                _draw_logo(page, image, x, top - 6 * mm, align)
+    between_logos = PAGE_WIDTH - 2 * (MARGIN + 8 * mm + LOGO_BOX[0])
+    with page.tag(element("P")):
+        page.setFont(bold, _fit(issuer, bold, 13, between_logos, minimum=8))
+        page.setFillColor(GREY)
+        page.drawCentredString(PAGE_WIDTH / 2, top - 14 * mm, issuer)
 
     # Title, French then English
     title_fr, title_en = WORDING["title"][kind]
-    title_fr = title_fr.upper()
-    page.setFillColor(ACCENT)
-    page.setFont(bold, _fit(title_fr, bold, 28, inner, minimum=16))
-    page.drawCentredString(PAGE_WIDTH / 2, top - 38 * mm, title_fr)
-    page.setFont(regular, 15)
-    page.setFillColor(GREY)
-    page.drawCentredString(PAGE_WIDTH / 2, top - 46 * mm, title_en)
+    heading = element("H1")
+    with page.tag(element("Span", heading, lang="fr")):
+        title_fr = title_fr.upper()
+        page.setFillColor(ACCENT)
+        page.setFont(bold, _fit(title_fr, bold, 28, inner, minimum=16))
+        page.drawCentredString(PAGE_WIDTH / 2, top - 38 * mm, title_fr)
+    with page.tag(element("Span", heading, lang="en")):
+        page.setFont(regular, 15)
+        page.setFillColor(GREY)
+        page.drawCentredString(PAGE_WIDTH / 2, top - 46 * mm, title_en)
 
     # Holder
     y = top - 58 * mm
-    page.setFont(regular, 11)
-    page.drawCentredString(PAGE_WIDTH / 2, y, " · ".join(WORDING["awarded_to"]))
+    with page.tag(element("P")):
+        page.setFont(regular, 11)
+        page.drawCentredString(PAGE_WIDTH / 2, y, " · ".join(WORDING["awarded_to"]))
     name = clean(credential.holder_name)
-    size = _fit(name, bold, 30, inner, minimum=14)
-    page.setFont(bold, size)
-    page.setFillColor(INK)
-    page.drawCentredString(PAGE_WIDTH / 2, y - 13 * mm, name)
+    with page.tag(element("P")):
+        size = _fit(name, bold, 30, inner, minimum=14)
+        page.setFont(bold, size)
+        page.setFillColor(INK)
+        page.drawCentredString(PAGE_WIDTH / 2, y - 13 * mm, name)
 
     # Achievement, French then English
     y -= 26 * mm
     for_fr, for_en = WORDING["for"][kind]
-    page.setFont(regular, 11)
-    page.setFillColor(GREY)
-    page.drawCentredString(PAGE_WIDTH / 2, y, f"{for_fr} · {for_en}")
+    with page.tag(element("P")):
+        page.setFont(regular, 11)
+        page.setFillColor(GREY)
+        page.drawCentredString(PAGE_WIDTH / 2, y, f"{for_fr} · {for_en}")
     y -= 9 * mm
-    y = _centred_lines(page, clean(credential.achievement_fr), bold, 18, y, inner, 21)
-    if credential.achievement_en != credential.achievement_fr:
-        _centred_lines(
-            page, clean(credential.achievement_en), regular, 15, y, inner, 18, GREY
+    with page.tag(element("P", lang="fr")):
+        y = _centred_lines(
+            page, clean(credential.achievement_fr), bold, 18, y, inner, 21
         )
+    if credential.achievement_en != credential.achievement_fr:
+        with page.tag(element("P", lang="en")):
+            _centred_lines(
+                page, clean(credential.achievement_en), regular, 15, y, inner, 18, GREY
+            )
 
     # Details: label (FR / EN) over value (FR / EN)
     details = [
@@ -285,42 +341,49 @@ def draw_certificate(page, credential: Credential, assets: Assets) -> None:
     details.append((WORDING["issuer"], issuer, ""))
     column = (PAGE_WIDTH - 2 * MARGIN - QR_SIZE - 24 * mm) / len(details)
     y_details = MARGIN + 32 * mm
+    items = element("L")
     for number, ((label_fr, label_en), value_fr, value_en) in enumerate(details):
-        x = MARGIN + 8 * mm + column * number + column / 2
-        page.setFont(regular, 9)
-        page.setFillColor(GREY)
-        page.drawCentredString(x, y_details + 11 * mm, f"{label_fr} / {label_en}")
-        page.setFillColor(INK)
-        page.setFont(bold, _fit(value_fr, bold, 12, column - 4 * mm, minimum=7))
-        page.drawCentredString(x, y_details + 5 * mm, value_fr)
-        if value_en and value_en != value_fr:
-            page.setFont(regular, _fit(value_en, regular, 10, column - 4 * mm, 7))
-            page.drawCentredString(x, y_details, value_en)
+        with page.tag(items.child("LI").child("LBody")):
+            x = MARGIN + 8 * mm + column * number + column / 2
+            page.setFont(regular, 9)
+            page.setFillColor(GREY)
+            page.drawCentredString(x, y_details + 11 * mm, f"{label_fr} / {label_en}")
+            page.setFillColor(INK)
+            page.setFont(bold, _fit(value_fr, bold, 12, column - 4 * mm, minimum=7))
+            page.drawCentredString(x, y_details + 5 * mm, value_fr)
+            if value_en and value_en != value_fr:
+                page.setFont(regular, _fit(value_en, regular, 10, column - 4 * mm, 7))
+                page.drawCentredString(x, y_details, value_en)
 
     # Verification: the QR code (the full link), the short link and code to type
     qr_x = PAGE_WIDTH - MARGIN - 7 * mm - QR_SIZE
     qr_y = MARGIN + 7 * mm
-    page.drawImage(
-        ImageReader(io.BytesIO(qr_png(credential.verification_url()))),
-        qr_x,
-        qr_y,
-        QR_SIZE,
-        QR_SIZE,
-    )
     left = MARGIN + 8 * mm
-    page.setFillColor(GREY)
-    page.setFont(regular, 9)
-    verify = " · ".join(WORDING["verify"])
-    page.drawString(left, MARGIN + 14 * mm, f"{verify} : {credential.short_link_url()}")
-    page.setFont(bold, 12)
-    page.setFillColor(INK)
-    page.drawString(left, MARGIN + 8 * mm, f"Code : {credential.short_code_display}")
-    if credential.edition > 1:
-        page.setFont(regular, 8)
+    with page.tag(element("P")):
         page.setFillColor(GREY)
-        page.drawRightString(
-            qr_x - 6 * mm, MARGIN + 8 * mm, " · ".join(WORDING["edition"])
+        page.setFont(regular, 9)
+        verify = " · ".join(WORDING["verify"])
+        page.drawString(
+            left, MARGIN + 14 * mm, f"{verify} : {credential.short_link_url()}"
         )
+    with page.tag(element("P")):
+        page.setFont(bold, 12)
+        page.setFillColor(INK)
+        page.drawString(
+            left, MARGIN + 8 * mm, f"Code : {credential.short_code_display}"
+        )
+    url = credential.verification_url()
+    with page.tag(element("Figure", Alt=say(WORDING["qr"], url=url))):
+        page.drawImage(
+            ImageReader(io.BytesIO(qr_png(url))), qr_x, qr_y, QR_SIZE, QR_SIZE
+        )
+    if credential.edition > 1:
+        with page.tag(element("P")):
+            page.setFont(regular, 8)
+            page.setFillColor(GREY)
+            page.drawRightString(
+                qr_x - 6 * mm, MARGIN + 8 * mm, " · ".join(WORDING["edition"])
+            )
 
 
 def _language(language=None) -> str:

@@ -16,6 +16,7 @@ from assessments.models import Attempt, AttemptQuestion, Quiz
 from assessments.selectors import knowledge_gain, quiz_results
 from kalanso.generation import page_cache_generation
 
+from . import localized
 from .completion import (
     CourseCompletion,
     completion_of,
@@ -335,6 +336,8 @@ def my_learning(*, user, request=None) -> list[LearningRow]:
         .select_related("locale")
     }
     courses = {e.course_key: local.get(e.course_key, e.course) for e in enrolments}
+    for course in courses.values():  # shown as they are (marked when foreign)
+        localized.remember(course, course)
     lessons_by_course = {}
     path_to_key = {course.path: key for key, course in courses.items()}
     for lesson in (
@@ -343,6 +346,7 @@ def my_learning(*, user, request=None) -> list[LearningRow]:
         .order_by("path")
         .only(
             "id",
+            "title",
             "path",
             "depth",
             "url_path",
@@ -373,6 +377,11 @@ def my_learning(*, user, request=None) -> list[LearningRow]:
         last_key = (
             enrolment.last_lesson.translation_key if enrolment.last_lesson else None
         )
+        # "Last lesson opened" names the lesson in the language the course
+        # is shown in (no query: the lessons are loaded).
+        opened = next((x for x in lessons if x.translation_key == last_key), None)
+        if opened is not None:
+            localized.remember(enrolment.last_lesson, opened)
         resume = next(
             (
                 x

@@ -29,7 +29,8 @@ Documents
 :func:`flowing_document` (platypus: text that flows over pages) and
 :func:`drawn_document` (a canvas: fixed layouts) give every PDF the same
 metadata: a title on one line (shown by readers instead of the file name),
-the document's language, Kalanso as author and creator.
+the document's language, Kalanso as author and creator, and tagging
+(:mod:`kalanso.pdftags`): a structure tree that screen readers follow.
 
 Typography: :func:`markup` puts no-break spaces before ``: ; ! ? » %`` and
 after ``«`` ("Réponse :" never leaves its colon alone on a line);
@@ -275,11 +276,39 @@ def flowing_document(
     **layout,
 ):
     """A platypus document (text flowing over pages) with the site's
-    metadata. ``invariant``: the same content always gives the same bytes (no
-    creation date, no random id). ``layout``: page size and margins."""
+    metadata, written as a tagged PDF (:mod:`kalanso.pdftags`: the story's
+    paragraphs, lists and tables become its structure; what the page
+    callbacks draw, such as footers, is an artifact). ``invariant``: the same
+    content always gives the same bytes (no creation date, no random id).
+    ``layout``: page size and margins."""
     from reportlab.platypus import SimpleDocTemplate
 
-    return SimpleDocTemplate(
+    from kalanso import pdftags
+
+    class TaggedDocument(SimpleDocTemplate):
+        def build(self, story, onFirstPage=None, onLaterPages=None, **kwargs):
+            def artifact(draw):
+                def drawn(canvas, doc):
+                    with canvas.artifact():
+                        draw(canvas, doc)
+
+                return drawn if draw else (lambda canvas, doc: None)
+
+            pdftags.tag_story(story, self._structure)
+            super().build(
+                story,
+                onFirstPage=artifact(onFirstPage),
+                onLaterPages=artifact(onLaterPages),
+                canvasmaker=self._canvas,
+                **kwargs,
+            )
+
+        def _canvas(self, *args, **kwargs):
+            canvas = pdftags.TaggedCanvas(*args, **kwargs)
+            canvas.structure = self._structure
+            return canvas
+
+    document = TaggedDocument(
         buffer,
         title=document_title(title),
         author=AUTHOR,
@@ -291,18 +320,23 @@ def flowing_document(
         displayDocTitle=True,
         **layout,
     )
+    document._structure = pdftags.Element("Document")
+    return document
 
 
 def drawn_document(buffer: IO[bytes], *, title, pagesize, language: str = "fr"):
-    """A canvas (fixed layout, drawn page by page) with the site's metadata."""
-    from reportlab.pdfgen.canvas import Canvas
+    """A canvas (fixed layout, drawn page by page) with the site's metadata,
+    written as a tagged PDF: the caller draws inside ``page.tag(element)``
+    (elements under ``page.structure``) or ``page.artifact()``."""
+    from kalanso.pdftags import TaggedCanvas
 
-    page = Canvas(
+    page = TaggedCanvas(
         buffer,
         pagesize=pagesize,
         initialFontName=get_fonts().regular,
         lang=language,
     )
+    page.language = language
     page.setViewerPreference("DisplayDocTitle", "true")
     page.setTitle(document_title(title))
     page.setAuthor(AUTHOR)

@@ -10,6 +10,11 @@ Two entry points, one per kind of person:
 
 :func:`as_json` and :func:`as_csv` write either one as a file.
 
+Coded values (sex, organisation type, region, states, audited actions…) are
+given as :class:`Coded`: the label in the reader's language, for the person
+who reads the file, and the machine code next to it (``<field>_code`` in
+JSON, the ``code`` column in CSV) for whoever filters or joins on it.
+
 The rows that the apps keep about an account holder are found through the
 model registry (every model with a foreign key to the user), so a new model
 is part of the export without anyone remembering to add it.
@@ -21,11 +26,13 @@ import datetime
 import decimal
 import json
 import uuid
+from dataclasses import dataclass
 
 from django.utils import timezone
 
+from courses import localized
 from kalanso import spreadsheets
-from kalanso.accounts import audit
+from kalanso.accounts import audit, roles
 from kalanso.accounts.models import AuditEntry, User
 from trainers.models import Participant
 
@@ -56,6 +63,26 @@ ACCOUNT_FIELDS = [
 ]
 
 
+@dataclass(frozen=True)
+class Coded:
+    """A machine code and its label in the reader's language."""
+
+    code: str
+    label: str
+
+
+def _choice(instance, field_name) -> Coded | str | None:
+    """A field with choices as a :class:`Coded` (empty stays empty)."""
+    code = getattr(instance, field_name)
+    if code in (None, ""):
+        return code
+    return Coded(str(code), str(getattr(instance, f"get_{field_name}_display")()))
+
+
+def _region(region) -> Coded | None:
+    return Coded(region.code, str(region)) if region is not None else None
+
+
 # Account holders ------------------------------------------------------------------
 
 
@@ -68,7 +95,7 @@ def person_data(user: User) -> dict:
         "audit": [
             {
                 "when": _plain(entry.created_at),
-                "action": entry.action,
+                "action": Coded(entry.action, audit.action_label(entry.action)),
                 "target": f"{entry.target_type}:{entry.target_id}",
             }
             for entry in AuditEntry.objects.filter(actor=user).order_by("created_at")
@@ -88,13 +115,18 @@ def _plain(value):
 
 def _account_data(user: User) -> dict:
     data = {name: _plain(getattr(user, name)) for name in ACCOUNT_FIELDS}
+    for name in ("preferred_language", "gender"):
+        data[name] = _choice(user, name)
     data["organisation"] = (
-        {"name": user.organisation.name, "type": user.organisation.type}
+        {"name": user.organisation.name, "type": _choice(user.organisation, "type")}
         if user.organisation_id
         else None
     )
-    data["region"] = user.region.code if user.region_id else None
-    data["roles"] = sorted(user.groups.values_list("name", flat=True))
+    data["region"] = _region(user.region)
+    data["roles"] = [
+        Coded(name, str(roles.GROUP_LABELS.get(name, name)))
+        for name in sorted(user.groups.values_list("name", flat=True))
+    ]
     return data
 
 
@@ -118,7 +150,13 @@ def _related_data(user: User) -> dict[str, list[dict]]:
         ]
         rows = model._default_manager.filter(**{rel.field.name: user}).order_by("pk")
         entries = [
-            {f.attname: _plain(getattr(obj, f.attname)) for f in fields} for obj in rows
+            {
+                f.attname: _choice(obj, f.name)
+                if f.choices
+                else _plain(getattr(obj, f.attname))
+                for f in fields
+            }
+            for obj in rows
         ]
         if entries:
             result.setdefault(model._meta.label_lower, []).extend(entries)
@@ -135,13 +173,13 @@ def participant_data(participant: Participant, *, by) -> dict:
     data = {
         "participant": {
             "full_name": participant.full_name,
-            "sex": participant.sex,
-            "age_band": participant.age_band,
-            "organisation_type": participant.organisation_type,
+            "sex": _choice(participant, "sex"),
+            "age_band": _choice(participant, "age_band"),
+            "organisation_type": _choice(participant, "organisation_type"),
             "role": participant.role,
             "phone": participant.phone,
-            "state": participant.state,
-            "source": participant.source,
+            "state": _choice(participant, "state"),
+            "source": _choice(participant, "source"),
             "pre_score": str(participant.pre_score)
             if participant.pre_score is not None
             else None,
@@ -156,10 +194,10 @@ def participant_data(participant: Participant, *, by) -> dict:
         },
         "session": {
             "title": session.title,
-            "course": session.course.title,
+            "course": localized.title_text(session.course),
             "start_date": session.start_date.isoformat(),
             "end_date": session.end_date.isoformat(),
-            "region": session.region.code,
+            "region": _region(session.region),
         },
         "attendance": [
             {"day": a.day.isoformat(), "present": a.present}
@@ -175,15 +213,36 @@ def participant_data(participant: Participant, *, by) -> dict:
 # Files --------------------------------------------------------------------------------
 
 
+def _with_codes(value):
+    """``{"sex": Coded("f", "Femme")}`` → ``{"sex": "Femme", "sex_code": "f"}``."""
+    if isinstance(value, dict):
+        plain = {}
+        for key, item in value.items():
+            if isinstance(item, Coded):
+                plain[key] = item.label
+                plain[f"{key}_code"] = item.code
+            else:
+                plain[key] = _with_codes(item)
+        return plain
+    if isinstance(value, list):
+        return [_with_codes(item) for item in value]
+    if isinstance(value, Coded):  # in a list (the roles)
+        return {"label": value.label, "code": value.code}
+    return value
+
+
 def as_json(data: dict) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    return json.dumps(_with_codes(data), ensure_ascii=False, indent=2, default=str)
 
 
 def as_csv(data: dict) -> str:
-    """One line per value: section, record number, field, value (written by
-    :mod:`kalanso.spreadsheets`, which escapes formulas)."""
+    """One line per value: section, record number, field, value and, for a
+    coded value, its code (written by :mod:`kalanso.spreadsheets`, which
+    escapes formulas)."""
     return "".join(
-        spreadsheets.csv_lines(["section", "record", "field", "value"], _csv_rows(data))
+        spreadsheets.csv_lines(
+            ["section", "record", "field", "value", "code"], _csv_rows(data)
+        )
     )
 
 
@@ -194,7 +253,7 @@ def _csv_rows(data: dict):
         elif isinstance(content, list):
             records = content
         else:
-            yield [section, "", "", _text(content)]
+            yield [section, "", "", *_text(content)]
             continue
         for number, record in enumerate(records, start=1):
             if (
@@ -205,11 +264,29 @@ def _csv_rows(data: dict):
                 for label, rows in record.items():
                     for n, row in enumerate(rows, start=1):
                         for field, value in row.items():
-                            yield [label, n, field, _text(value)]
+                            for name, columns in _fields(field, value):
+                                yield [label, n, name, *columns]
                 continue
             for field, value in record.items() if isinstance(record, dict) else []:
-                yield [section, number, field, _text(value)]
+                for name, columns in _fields(field, value):
+                    yield [section, number, name, *columns]
 
 
-def _text(value):
-    return "" if value is None else str(value)
+def _fields(field, value):
+    """(field, [value, code]) for a value; a dict (the organisation) gives
+    one line per part ("organisation.type")."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _fields(f"{field}.{key}", item)
+    elif isinstance(value, list):
+        for item in value:
+            yield field, _text(item)
+    else:
+        yield field, _text(value)
+
+
+def _text(value) -> list[str]:
+    """The value and code columns."""
+    if isinstance(value, Coded):
+        return [value.label, value.code]
+    return ["" if value is None else str(value), ""]

@@ -16,7 +16,7 @@ from kalanso.spreadsheets import TO_THE_MINUTE, Sheet, csv_lines, xlsx_bytes
 from trainers.models import Participant
 
 from . import selectors, suppression
-from .filters import resolve
+from .filters import course_choices, resolve
 from .report import Report
 
 
@@ -104,6 +104,13 @@ def _region_names() -> dict[str, str]:
     return {region.code: str(region) for region in Region.objects.all()}
 
 
+def _course_title():
+    """Course (by translation key) → its title in the reader's language
+    where it has a version (one query)."""
+    titles = dict(course_choices())
+    return lambda key: titles.get(str(key), "") if key else ""
+
+
 def _coded_table(columns, qs):
     """Header and streamed rows for ``columns``: ``(header, field, labels)``.
     ``labels`` maps a code to its label in the reader's language, and the
@@ -141,7 +148,7 @@ def participants_table(filters) -> tuple[list, int, Iterator[list]]:
         (_("Session title"), "session__title", None),
         (_("First day"), "session__start_date", None),
         (_("Region"), "session__region__code", _region_names()),
-        (_("Course"), "session__course__title", None),
+        (_("Course"), "session__course__translation_key", _course_title()),
         (_("Full name"), "full_name", None),
         (_("Sex"), "sex", dict(Participant.Sex.choices)),
         (_("Age band"), "age_band", dict(Participant.AgeBand.choices)),
@@ -170,7 +177,7 @@ def learners_table(filters) -> tuple[list, int, Iterator[list]]:
             dict(Organisation.Type.choices),
         ),
         (_("Region"), "user__region__code", _region_names()),
-        (_("Course"), "course__title", None),
+        (_("Course"), "course_key", _course_title()),
         (_("Enrolled"), "enrolled_at", None),
         (_("Completed"), "completed_at", None),
     ]

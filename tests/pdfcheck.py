@@ -86,3 +86,98 @@ def structure(data: bytes) -> dict:
         "elements": elements,
         "parent_tree": tree is not None and "/ParentTree" in tree,
     }
+
+
+def tagged_text(data: bytes, kind: str) -> list[str]:
+    """The text a reader gets from each structure element of type ``kind``
+    (its marked content, through the pages' ``BDC``/``EMC`` operators and
+    the structure tree's MCIDs), in the tree's order."""
+    reader = PdfReader(io.BytesIO(data))
+    # (page number, MCID) → text drawn in that marked content
+    texts: dict[tuple[int, int], list[str]] = {}
+    for number, page in enumerate(reader.pages):
+        stack: list[int | None] = []
+
+        def before(operator, operands, cm, tm, stack=stack):
+            if operator == b"BDC":
+                properties = operands[1] if len(operands) > 1 else {}
+                mcid = properties.get("/MCID") if hasattr(properties, "get") else None
+                stack.append(mcid)
+            elif operator == b"BMC":
+                stack.append(None)
+            elif operator == b"EMC" and stack:
+                stack.pop()
+
+        def text(value, cm, tm, font, size, stack=stack, number=number):
+            if stack and stack[-1] is not None:
+                texts.setdefault((number, stack[-1]), []).append(value)
+
+        page.extract_text(visitor_operand_before=before, visitor_text=text)
+    pages = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages)}
+    root = _resolve(reader.trailer["/Root"]["/StructTreeRoot"])
+    found: list[str] = []
+
+    def walk(node, page=None):
+        node = _resolve(node)
+        if isinstance(node, ArrayObject):
+            for kid in node:
+                walk(kid, page)
+            return
+        if not isinstance(node, DictionaryObject):
+            return
+        if "/Pg" in node:
+            page = pages[node.raw_get("/Pg").idnum]
+        if node.get("/S") == f"/{kind}":
+            found.append(" ".join(_content(node, page, texts, pages).split()))
+        walk(node.get("/K"), page)
+
+    walk(root.get("/K"))
+    return found
+
+
+def _content(node, page, texts, pages) -> str:
+    """The text of a structure element: its marked content (each MCID's
+    text, on the element's page or the one its ``/MCR`` names) and its
+    kids', separated by spaces."""
+    parts = []
+    kids = _resolve(node.get("/K"))
+    for kid in kids if isinstance(kids, ArrayObject) else [kids]:
+        kid = _resolve(kid)
+        if isinstance(kid, int):
+            parts.append("".join(texts.get((page, int(kid)), [])))
+        elif isinstance(kid, DictionaryObject) and kid.get("/Type") == "/MCR":
+            kid_page = pages[kid.raw_get("/Pg").idnum]
+            parts.append("".join(texts.get((kid_page, int(kid["/MCID"])), [])))
+        elif isinstance(kid, DictionaryObject) and "/S" in kid:
+            kid_page = pages[kid.raw_get("/Pg").idnum] if "/Pg" in kid else page
+            parts.append(_content(kid, kid_page, texts, pages))
+    return " ".join(parts)
+
+
+def entries(data: bytes, kind: str) -> list[dict[str, str]]:
+    """The accessibility entries (``/Alt``, ``/Lang``, ``/ActualText``) of
+    each structure element of type ``kind``, in the tree's order."""
+    reader = PdfReader(io.BytesIO(data))
+    root = _resolve(reader.trailer["/Root"]["/StructTreeRoot"])
+    found: list[dict[str, str]] = []
+
+    def walk(node):
+        node = _resolve(node)
+        if isinstance(node, ArrayObject):
+            for kid in node:
+                walk(kid)
+            return
+        if not isinstance(node, DictionaryObject):
+            return
+        if node.get("/S") == f"/{kind}":
+            found.append(
+                {
+                    key.lstrip("/"): str(node[key])
+                    for key in ("/Alt", "/Lang", "/ActualText")
+                    if key in node
+                }
+            )
+        walk(node.get("/K"))
+
+    walk(root.get("/K"))
+    return found

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from icalendar import Calendar, Event
 
+from courses import localized
+
 from .models import CascadeSession, TrainerProfile
 
 Status = CascadeSession.Status
@@ -94,7 +96,7 @@ def session_event(session, *, request=None, public=False) -> Event:
     event.add("location", location(session, public=public))
     event.add("status", EVENT_STATUS.get(session.status, "CONFIRMED"))
     lines = [
-        _("Course: %(course)s") % {"course": session.course.title},
+        _("Course: %(course)s") % {"course": localized.title_text(session.course)},
         _("Mode: %(mode)s") % {"mode": session.get_mode_display()},
     ]
     if session.status == Status.CANCELLED:
@@ -114,7 +116,8 @@ def build(sessions, *, name: str, request=None, public=False) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
-    for session in sessions:
+    # Course titles in the feed's language, found in one query.
+    for session in localized.localize_related(sessions, "course"):
         calendar.add_component(session_event(session, request=request, public=public))
     return calendar.to_ical()
 

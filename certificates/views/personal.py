@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from courses import localized
 from kalanso.accounts import audit, roles
 from trainers.models import CascadeSession
 from trainers.permissions import (
@@ -125,6 +126,7 @@ def sessions(request):
         .order_by("-end_date", "-pk")
     )
     page = Paginator(validated, 50).get_page(request.GET.get("page"))
+    localized.localize_related(page.object_list, "course")
     return render(
         request,
         "certificates/sessions.html",

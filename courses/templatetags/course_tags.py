@@ -5,6 +5,7 @@ from django import template
 
 from wagtail.models import Page
 
+from .. import localized
 from ..models import CourseIndexPage, ResourceIndexPage
 from ..selectors import featured_courses
 
@@ -20,3 +21,20 @@ def home_courses(home: Page) -> dict:
         "library": ResourceIndexPage.objects.live().child_of(home).first(),
         "courses": featured_courses(locale=home.locale),
     }
+
+
+@register.filter
+def reader_title(page):
+    """A course's or lesson's title in the reader's language where a live
+    translation exists, else its own, marked with its language:
+    ``{{ session.course|reader_title }}`` (``courses.localized``)."""
+    found = localized.version(page)
+    return found.html() if found else ""
+
+
+@register.simple_tag(takes_context=True)
+def reader_url(context, page):
+    """The URL of the version :func:`reader_title` names:
+    ``{% reader_url session.course %}``."""
+    found = localized.version(page)
+    return (found.url(context.get("request")) or "") if found else ""

@@ -21,6 +21,8 @@ Templates get the current user's predicates as ``roles`` (from
 ``kalanso.context_processors.navigation``): ``{% if roles.is_trainer %}``.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 # Groups ---------------------------------------------------------------------
 # The migrations that created them keep their own copies of these names
 # (frozen history); everything else uses the constants.
@@ -34,6 +36,17 @@ PROGRAMME_MANAGER = "Programme manager"
 # Everyone with a trainer profile, whatever their level or status (candidates
 # included). Kept in step by ``trainers.certification.sync_groups``.
 TRAINER_POOL = "Trainer pool"
+
+# The groups' names in the reader's language (the names themselves are codes).
+GROUP_LABELS = {
+    TRAINEE: _("Trainee"),
+    TRAINER: _("Trainer"),
+    MASTER_TRAINER: _("Master trainer"),
+    EDITOR: _("Editor"),
+    MODERATOR: _("Moderator"),
+    PROGRAMME_MANAGER: _("Programme manager"),
+    TRAINER_POOL: _("Trainer pool"),
+}
 
 GROUPS = (
     TRAINEE,

@@ -722,3 +722,26 @@ def test_percentages_in_the_languages_format(quiz):
     percentages = re.findall(r"\d+(?:\.\d+)?\s?%", key)
     assert "100%" in percentages and "0%" in percentages
     assert all(re.fullmatch(r"[\d.]+%", p) for p in percentages), percentages
+
+
+def test_paper_and_key_are_tagged(quiz):
+    """A screen reader finds a structure tree: the title as a heading, the
+    instructions as a list, questions as paragraphs, the answer sheet and
+    the options as tables, the footer left out as an artifact."""
+    paper, key = _both(quiz)
+    for data in (paper, key):
+        info = pdfcheck.structure(data)
+        assert info["marked"] and info["parent_tree"]
+        kinds = [kind for kind, _depth, _mcids in info["elements"]]
+        assert kinds[0] == "Document"
+        assert kinds[1] == "H1"
+        assert {"H2", "P", "L", "LI", "LBody", "Table", "TR", "TD", "TH"} <= set(
+            kinds
+        ), kinds
+        # Every leaf that holds content points at marked content.
+        assert all(
+            mcids for kind, _d, mcids in info["elements"] if kind in {"P", "H1", "TD"}
+        )
+    # The text of the first heading is the quiz's title.
+    assert pdfcheck.tagged_text(paper, "H1")[0] == quiz.title
+    assert quiz.title not in " ".join(pdfcheck.tagged_text(paper, "P"))

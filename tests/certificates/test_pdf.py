@@ -261,3 +261,48 @@ def test_every_font_is_embedded(holder_named, attendance_session):
     for data in (certificate_pdf(holder_named), batch):
         found = pdfcheck.fonts(data)
         assert found and all(found.values()), found
+
+
+def test_certificates_are_tagged(holder_named, attendance_session):
+    """A screen reader follows a structure tree: the certificate's title as
+    the heading (its English line marked English in a French document), the
+    holder and achievement as paragraphs, the details as a list, the logos
+    and the QR code as figures described in the document's language."""
+    settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    settings.programme_logo = logo("#9a3412", (400, 160), "Programme Kalanso")
+    settings.save()
+    with translation.override("fr"):
+        data = certificate_pdf(holder_named)
+    info = pdfcheck.structure(data)
+    assert info["marked"] and info["parent_tree"]
+    assert info["lang"] == "fr" and info["display_title"]
+    kinds = [kind for kind, _depth, _mcids in info["elements"]]
+    assert kinds[:2] == ["Document", "Sect"]
+    assert {"H1", "Span", "P", "L", "LI", "LBody", "Figure"} <= set(kinds), kinds
+    heading = pdfcheck.tagged_text(data, "H1")
+    assert heading == ["CERTIFICAT DE RÉUSSITE Certificate of completion"]
+    assert pdfcheck.entries(data, "Span") == [{}, {"Lang": "en"}]
+    paragraphs = pdfcheck.tagged_text(data, "P")
+    assert "Aminata Traoré" in paragraphs
+    path = holder_named.verification_path()
+    figures = pdfcheck.entries(data, "Figure")
+    assert figures[0] == {"Alt": "Logo : Programme Kalanso"}
+    assert figures[-1]["Alt"].startswith("Code QR du lien de vérification : http")
+    assert figures[-1]["Alt"].endswith(path)
+    details = " ".join(pdfcheck.tagged_text(data, "LBody"))
+    for text in ("Durée / Duration", "12,5 h", "12.5 hours", "Date / Date"):
+        assert text in details, details
+
+    with translation.override("en"):
+        english = certificate_pdf(holder_named)
+    assert pdfcheck.structure(english)["lang"] == "en"
+    assert pdfcheck.entries(english, "Span") == [{"Lang": "fr"}, {}]
+    alt = pdfcheck.entries(english, "Figure")[-1]["Alt"]
+    assert alt.startswith("QR code of the verification link: http")
+
+    # A batch: one section per certificate, in order.
+    batch = batch_pdf(
+        Credential.objects.filter(session=attendance_session), "Session à Mopti"
+    )
+    sections = [k for k, _d, _m in pdfcheck.structure(batch)["elements"]]
+    assert sections.count("Sect") == len(pdfcheck.PdfReader(io.BytesIO(batch)).pages)

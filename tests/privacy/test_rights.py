@@ -9,13 +9,14 @@ from datetime import date, timedelta
 from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from wagtail.models import APIToken
 
 import pytest
 
 from courses.models import Enrolment, LessonPage, ReflectionAnswer
+from kalanso.accounts import audit, roles
 from kalanso.accounts.models import AuditEntry, User
 from privacy import retention
 from reporting import report
@@ -50,7 +51,20 @@ def test_own_data_export(client, programme):
     )
     data = json.loads(response.content)
     assert data["account"]["email"] == "l1@example.org"
-    assert data["account"]["organisation"] == {"name": "ONG Sahel", "type": "ngo"}
+    # Codes as labels in the reader's language, the code kept next to them.
+    assert data["account"]["organisation"] == {
+        "name": "ONG Sahel",
+        "type": "ONG nationale",
+        "type_code": "ngo",
+    }
+    assert (data["account"]["region"], data["account"]["region_code"]) == (
+        learner.region.name,
+        learner.region.code,
+    )
+    assert data["account"]["preferred_language"] == "Français"
+    with translation.override("fr"):
+        trainee = str(roles.GROUP_LABELS["Trainee"])
+    assert data["account"]["roles"] == [{"label": trainee, "code": "Trainee"}]
     records = data["records"]
     assert len(records["assessments.attempt"]) == 3
     assert records["courses.enrolment"][0]["completed_at"].startswith("2025-03-20")
@@ -61,10 +75,22 @@ def test_own_data_export(client, programme):
     text = response.content.decode("utf-8-sig")
     assert "l1@example.org" in text and "trainers.participant" in text
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0] == ["section", "record", "field", "value"]
+    assert rows[0] == ["section", "record", "field", "value", "code"]
     # A value a spreadsheet would run as a formula is written as text.
-    assert ["trainers.participant", "1", "phone", "'+22370000000"] in rows
-    assert AuditEntry.objects.filter(action="accounts.export_own_data").count() == 2
+    assert ["trainers.participant", "1", "phone", "'+22370000000", ""] in rows
+    assert ["account", "1", "organisation.type", "ONG nationale", "ngo"] in rows
+    # The first export, in the audit log: the action's label and its code.
+    with translation.override("fr"):
+        label = audit.action_label("accounts.export_own_data")
+    assert label != "accounts.export_own_data"
+    assert ["audit", "1", "action", label, "accounts.export_own_data"] in rows
+    sex = Participant.objects.get(pk=participant.pk).get_sex_display()
+    assert ["trainers.participant", "1", "sex", sex, participant.sex] in rows
+    # In English, the same codes with English labels.
+    response = client.get("/en" + reverse("privacy:my_data_export", args=["csv"])[3:])
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert ["account", "1", "organisation.type", "National NGO", "ngo"] in rows
+    assert AuditEntry.objects.filter(action="accounts.export_own_data").count() == 3
 
 
 def test_erasure_keeps_every_total(client, programme):
@@ -125,7 +151,17 @@ def test_manager_erases_a_participant_without_account(client, manager, programme
     found = client.get(reverse("privacy:people") + "?q=Participant 2")
     assert participant.full_name in found.content.decode()
     export = client.get(reverse("privacy:participant_export", args=[participant.pk]))
-    assert json.loads(export.content)["participant"]["phone"] == "+223 2"
+    exported = json.loads(export.content)
+    assert exported["participant"]["phone"] == "+223 2"
+    # Labels for people, codes next to them (m/f, ngo, ML-BKO are not read).
+    for field in ("sex", "organisation_type", "state", "source"):
+        label = getattr(participant, f"get_{field}_display")()
+        assert exported["participant"][field] == label
+        assert exported["participant"][f"{field}_code"] == getattr(participant, field)
+    assert exported["participant"]["sex"] in ("Femme", "Homme")
+    region = participant.session.region
+    assert exported["session"]["region"] == region.name != region.code
+    assert exported["session"]["region_code"] == region.code
     refused = client.post(
         reverse("privacy:participant_erase", args=[participant.pk]), {}
     )

@@ -208,3 +208,5 @@ def test_personal_exports_show_labels_and_keep_the_codes(client, manager, progra
         "UN mission",
         "un",
     )
+    # The course column: the title in the reader's language.
+    assert {r["Course"] for r in rows} == {programme["course"].title}

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from courses import localized
 from courses.models import CoursePage
 from kalanso.accounts.models import Region
 from kalanso.ids import IdChoiceField, IdMultipleChoiceField, bounded_formfield
@@ -23,9 +24,19 @@ from ..models import (
 MAX_DAYS = 60
 
 
+class CourseSelect(localized.LanguageSelect, forms.Select):
+    pass
+
+
 class CourseChoiceField(IdChoiceField):
+    """One option per course, titled in the reader's language where it has a
+    version (``courses.localized.reader_courses``); another language's title
+    is marked with ``lang``."""
+
+    widget = CourseSelect
+
     def label_from_instance(self, obj):
-        return f"{obj.title} ({obj.locale.language_code})"
+        return obj.title
 
 
 class TrainerChoiceField(IdMultipleChoiceField):
@@ -35,8 +46,8 @@ class TrainerChoiceField(IdMultipleChoiceField):
         )
 
 
-def live_courses():
-    return CoursePage.objects.live().select_related("locale").order_by("title")
+def live_courses(keep=None):
+    return localized.reader_courses(keep=keep)
 
 
 def grouped_places():
@@ -99,7 +110,8 @@ class SessionForm(forms.ModelForm):
     def __init__(self, *args, lead, can_choose_cofacilitators=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.lead = lead
-        self.fields["course"].queryset = live_courses()
+        current = self.instance.course if self.instance.course_id else None
+        self.fields["course"].queryset = live_courses(keep=current)
         self.fields["region"].queryset = Region.objects.all()
         self.fields["region"].empty_label = None
         self.fields["place"].queryset = Place.objects.all()
@@ -205,7 +217,10 @@ class SessionFilterForm(forms.Form):
         if data.get("region"):
             sessions = sessions.filter(region=data["region"])
         if data.get("course"):
-            sessions = sessions.filter(course=data["course"])
+            # The course in any language: sessions name one version of it.
+            sessions = sessions.filter(
+                course__translation_key=data["course"].translation_key
+            )
         # Sessions overlapping the period.
         if data.get("start"):
             sessions = sessions.filter(end_date__gte=data["start"])

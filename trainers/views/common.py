@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import mark_safe
 
+from courses import localized
 from kalanso.sanitize import clean_html
 
 from ..models import Attendance, CascadeSession, Feedback, Participant
@@ -60,6 +61,14 @@ def paginate(request, queryset, param):
     return Paginator(queryset, PER_PAGE).get_page(request.GET.get(param))
 
 
+def paginate_sessions(request, queryset, param):
+    """A page of sessions, their courses named in the reader's language
+    (one more query: ``courses.localized``)."""
+    page = paginate(request, queryset, param)
+    localized.localize_related(page.object_list, "course")
+    return page
+
+
 def seat_counts(session) -> dict:
     counts = session.participants.aggregate(
         registered=Count("pk", filter=Q(state=State.REGISTERED)),
@@ -79,7 +88,7 @@ def session_facts(session, *, request=None) -> dict:
         "languages": list(session.languages.all()),
     }
     if request is not None:
-        facts["course_url"] = session.course.get_url(request)
+        facts["course_url"] = localized.version(session.course).url(request)
     return facts
 
 

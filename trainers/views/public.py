@@ -20,7 +20,7 @@ from ..forms.sessions import UpcomingFilterForm
 from ..models import CascadeSession, Participant
 from ..permissions import can_see_participants, is_session_trainer
 from ..services import EDITABLE
-from .common import error_text, paginate, session_facts, session_or_404
+from .common import error_text, paginate_sessions, session_facts, session_or_404
 
 Status = CascadeSession.Status
 State = Participant.State
@@ -90,7 +90,7 @@ def session_upcoming(request):
         "trainers/sessions/upcoming.html",
         {
             "filter_form": filter_form,
-            "sessions": paginate(request, upcoming, "page"),
+            "sessions": paginate_sessions(request, upcoming, "page"),
         },
     )
     return _public_cache(request, response)

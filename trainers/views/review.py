@@ -25,7 +25,7 @@ from ..permissions import (
 )
 from ..services import HELD_OR_LATER
 from .common import (
-    paginate,
+    paginate_sessions,
     posted,
     report_html,
     session_facts,
@@ -51,7 +51,7 @@ def review_queue(request):
     return render(
         request,
         "trainers/sessions/review_queue.html",
-        {"page_obj": paginate(request, waiting, "page")},
+        {"page_obj": paginate_sessions(request, waiting, "page")},
     )
 
 

@@ -44,7 +44,7 @@ from ..permissions import (
 from ..services import EDITABLE, HELD_OR_LATER
 from .common import (
     error_text,
-    paginate,
+    paginate_sessions,
     posted,
     report_html,
     seat_counts,
@@ -106,7 +106,7 @@ def session_list(request):
     see_all = can_see_all_sessions(user)
     require(roles.can_open_trainer_area(user) or mine.exists())
     context = {
-        "mine": paginate(
+        "mine": paginate_sessions(
             request, _with_counts(mine).order_by("-start_date", "-pk"), "mine_page"
         ),
         "see_all": see_all,
@@ -116,7 +116,7 @@ def session_list(request):
         filter_form = SessionFilterForm(request.GET or None)
         every = filter_form.filter(CascadeSession.objects.all())
         context["filter_form"] = filter_form
-        context["sessions"] = paginate(
+        context["sessions"] = paginate_sessions(
             request, _with_counts(every).order_by("-start_date", "-pk"), "page"
         )
     return render(request, "trainers/sessions/list.html", context)
