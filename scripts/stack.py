@@ -412,6 +412,8 @@ class Stack:
             # of the user on the machine.
             extra_args=["--no-control-socket"],
         )
+        # No worker runs yet: a task left "running" was interrupted.
+        self.manage("requeue_stale_tasks", "--older-than", "0")
         for _ in range(self.task_workers):
             self.start_task_worker()
         # Four workers import the whole site at once: slow on a busy machine.

@@ -238,24 +238,40 @@ WHITENOISE_MAX_AGE = 3600
 # Caching: Redis when REDIS_URL is set, local memory otherwise.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "kalanso")
-if REDIS_URL:
-    CACHES = {
+
+
+def redis_caches(url: str, key_prefix: str) -> dict:
+    """The caches of a site with Redis (also what the tests of a Redis outage
+    configure). When Redis stops, the page, fragment and session caches miss
+    (errors ignored and logged: pages are rendered, sessions read from the
+    database) and rate limits know they cannot count."""
+    return {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": CACHE_KEY_PREFIX,
-            "OPTIONS": {"IGNORE_EXCEPTIONS": True},
+            "LOCATION": url,
+            "KEY_PREFIX": key_prefix,
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                # A Redis that stops answering costs each request a second
+                # at most, not the kernel's TCP timeout.
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+            },
         },
         # Rate limits count in the same Redis but must know when it cannot
         # count (each policy then lets through or refuses, see
         # kalanso/ratelimit.py): errors are raised, and come quickly.
         "ratelimit": {
             "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "LOCATION": url,
+            "KEY_PREFIX": key_prefix,
             "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
         },
     }
+
+
+if REDIS_URL:
+    CACHES = redis_caches(REDIS_URL, CACHE_KEY_PREFIX)
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {
