@@ -314,12 +314,17 @@ def photo_add(
                 % {"count": photos.MAX_PHOTOS}
             )
         photo = SessionPhoto(session=session, alt_text=alt_text, uploaded_by=by)
+        storage = photo.image.storage
+        name = photo.image.field.generate_filename(photo, cleaned.name)
         try:
-            photo.image.save(cleaned.name, cleaned, save=False)
+            photo.image.name = storage.save(
+                name, cleaned, max_length=photo.image.field.max_length
+            )
         except storage_errors() as error:
             # A full disk, an object store that does not answer: the report
             # (saved apart) is untouched; the person is told, not shown a 500.
             logger.exception("A session photo could not be stored.")
+            _discard(storage, name)
             photos.refuse(storage_error_message(error))
         try:
             photo.save()
@@ -327,6 +332,16 @@ def photo_add(
             photo.image.delete(save=False)
             raise
     return photo
+
+
+def _discard(storage, name: str) -> None:
+    """Remove what a failed write left behind (a full disk leaves the part
+    written so far), if anything and if possible."""
+    try:
+        if storage.exists(name):
+            storage.delete(name)
+    except storage_errors():
+        logger.exception("A partly stored photo could not be removed: %s", name)
 
 
 def photo_delete(*, photo: SessionPhoto, by: AbstractBaseUser) -> None:

@@ -9,6 +9,7 @@ import uuid
 from datetime import timedelta
 from unittest import mock
 
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import InterfaceError, OperationalError, connections
 from django.test import Client
@@ -170,7 +171,11 @@ def test_photo_on_a_full_disk_is_refused_and_the_report_is_kept(
 
     storage = SessionPhoto._meta.get_field("image").storage
 
+    written = storage._save
+
     def full(name, content):
+        # What a full disk does: part of the file is written, then it fails.
+        written(name, ContentFile(b"\xff\xd8 partial"))
         raise OSError(error, "No space left on device")
 
     monkeypatch.setattr(storage, "_save", full)
@@ -191,6 +196,10 @@ def test_photo_on_a_full_disk_is_refused_and_the_report_is_kept(
     held_session.refresh_from_db()
     assert "Vingt participants" in held_session.report
     assert not SessionPhoto.objects.filter(session=held_session).exists()
+    try:  # nothing left behind
+        assert storage.listdir(f"sessions/{held_session.uid}")[1] == []
+    except FileNotFoundError:
+        pass
 
 
 # --- A task worker killed mid-task ---------------------------------------------------
