@@ -16,7 +16,7 @@ LOCK := requirements/dev.txt
 UV_COMPILE := $(BIN)/uv pip compile --universal --python-version 3.11 \
 	--generate-hashes --custom-compile-command "make lock" $(LOCK_ARGS)
 
-.PHONY: run test install lock browser-deps lint format messages compilemessages stack smoke bench bench-assessments bench-cascade bench-dashboard bench-certificates clean
+.PHONY: run test install lock browser-deps lint format messages compilemessages stack smoke bench bench-assessments bench-cascade bench-dashboard bench-certificates bench-stack clean
 
 # Plain pip from the lock, so a machine with only Python needs nothing else.
 $(STAMP): pyproject.toml $(LOCK)
@@ -110,6 +110,11 @@ bench-dashboard: install
 # Certificate PDFs per second and a batch of 100 attendance certificates.
 bench-certificates: install
 	$(BIN)/python -m bench.certificates
+
+# Load and faults on the production stack (exam rush, PostgreSQL restart,
+# Redis stopped, task worker killed), on a PostgreSQL and a Redis of its own.
+bench-stack: install
+	$(BIN)/python -m bench.stack
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles
