@@ -596,12 +596,13 @@ def main(argv=None) -> int:
                     """PostgreSQL restarted (pg_ctl restart -m fast)"""
                     stack.cluster.restart()
 
-                summary.append(
-                    (
-                        "PostgreSQL restart",
-                        run_rush(stack, args, "pgrestart", base, restart_postgres),
-                    )
+                result = run_rush(stack, args, "pgrestart", base, restart_postgres)
+                exited = stack.check_processes()
+                log(
+                    f"  task workers that exited on the restart (started again, "
+                    f"as systemd would): {exited}"
                 )
+                summary.append(("PostgreSQL restart", result))
             if "redis" in scenarios:
 
                 def stop_redis():

@@ -457,12 +457,24 @@ class Stack:
                 process.wait(timeout=5)
         process.stack_handle.close()
 
-    def check_processes(self) -> None:
+    def check_processes(self) -> int:
+        """gunicorn must run; a task worker that exited is started again, as
+        its supervisor (systemd ``Restart=always``) would: db_worker exits
+        when its database connection fails, e.g. PostgreSQL restarting.
+        Returns how many workers were started again."""
         if self.gunicorn is not None and self.gunicorn.poll() is not None:
             raise StackError(f"gunicorn exited:\n{server_log(self.gunicorn)}")
-        for process in self.task_processes:
+        revived = 0
+        for process in list(self.task_processes):
             if process.poll() is not None:
-                raise StackError(f"the task worker exited ({process.returncode}).")
+                log(
+                    f"The task worker exited ({process.returncode}): starting it again."
+                )
+                process.stack_handle.close()
+                self.task_processes.remove(process)
+                self.start_task_worker()
+                revived += 1
+        return revived
 
     def up(self) -> None:
         self.start_services()
