@@ -16,7 +16,7 @@ LOCK := requirements/dev.txt
 UV_COMPILE := $(BIN)/uv pip compile --universal --python-version 3.11 \
 	--generate-hashes --custom-compile-command "make lock" $(LOCK_ARGS)
 
-.PHONY: run test install lock browser-deps lint format messages compilemessages bench bench-assessments bench-cascade bench-dashboard bench-certificates clean
+.PHONY: run test install lock browser-deps lint format messages compilemessages stack smoke bench bench-assessments bench-cascade bench-dashboard bench-certificates bench-stack clean
 
 # Plain pip from the lock, so a machine with only Python needs nothing else.
 $(STAMP): pyproject.toml $(LOCK)
@@ -76,6 +76,19 @@ messages: install
 compilemessages: install
 	$(BIN)/python manage.py compile_translations
 
+## The production stack on this machine (scripts/stack.py): PostgreSQL, Redis,
+## gunicorn with 4 workers on production settings and the task worker, on
+## http://127.0.0.1:8650 (STACK_PORT). Database: STACK_DATABASE_URL, by default
+## postgres://postgres@127.0.0.1:5432/kalanso_stack (dropped and rebuilt);
+## Redis: STACK_REDIS_URL (redis://127.0.0.1:6379/9). Ctrl-C stops it all.
+stack: install
+	$(BIN)/python -m scripts.stack
+
+## The same stack, a trainee's journey through it (scripts/smoke.py), then stop:
+## exit status 1 when anything fails.
+smoke: install
+	$(BIN)/python -m scripts.stack --smoke
+
 ## Benchmarks (production settings, gunicorn, wrk on loopback).
 bench: install
 	$(BIN)/python -m bench.run
@@ -97,6 +110,11 @@ bench-dashboard: install
 # Certificate PDFs per second and a batch of 100 attendance certificates.
 bench-certificates: install
 	$(BIN)/python -m bench.certificates
+
+# Load and faults on the production stack (exam rush, PostgreSQL restart,
+# Redis stopped, task worker killed), on a PostgreSQL and a Redis of its own.
+bench-stack: install
+	$(BIN)/python -m bench.stack
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles

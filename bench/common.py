@@ -257,8 +257,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(env, logfile: Path, port, workers):
-    """gunicorn serving the site on 127.0.0.1:port, its output in logfile."""
+def start_gunicorn(env, logfile: Path, port, workers, extra_args=()):
+    """gunicorn serving the site on 127.0.0.1:port, its output in logfile
+    (``extra_args`` added to its command line)."""
     handle = logfile.open("w")
     process = subprocess.Popen(
         python_module(
@@ -268,6 +269,7 @@ def start_gunicorn(env, logfile: Path, port, workers):
             str(workers),
             "-b",
             f"127.0.0.1:{port}",
+            *extra_args,
         ),
         env=env,
         cwd=BASE_DIR,

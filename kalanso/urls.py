@@ -47,3 +47,6 @@ urlpatterns += i18n_patterns(
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )
+
+# The database unreachable: 503 "try again" (kalanso/errors.py), else the 500 page.
+handler500 = "kalanso.errors.server_error"

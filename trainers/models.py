@@ -593,10 +593,11 @@ class Feedback(models.Model):
 
 
 def private_storage():
-    """Storage that the web server never serves (see ``STORAGES["private"]``)."""
-    from django.core.files.storage import storages
+    """Storage that the web server never serves (see ``STORAGES["private"]``;
+    kalanso.storage: local files, or a private bucket of an object store)."""
+    from kalanso.storage import private_storage
 
-    return storages["private"]
+    return private_storage
 
 
 def session_photo_path(instance, filename):

@@ -25,6 +25,7 @@ Other rules keep their own owner, which these functions call:
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date
@@ -41,6 +42,7 @@ from django.utils.translation import gettext as _
 
 from kalanso.accounts import audit
 from kalanso.sanitize import clean_html
+from kalanso.storage import storage_error_message, storage_errors
 
 from . import importing, lineage, permissions, photos, tasks
 from .models import (
@@ -54,6 +56,8 @@ from .models import (
     SessionPhoto,
     TrainerProfile,
 )
+
+logger = logging.getLogger(__name__)
 
 Status = CascadeSession.Status
 State = Participant.State
@@ -310,13 +314,34 @@ def photo_add(
                 % {"count": photos.MAX_PHOTOS}
             )
         photo = SessionPhoto(session=session, alt_text=alt_text, uploaded_by=by)
-        photo.image.save(cleaned.name, cleaned, save=False)
+        storage = photo.image.storage
+        name = photo.image.field.generate_filename(photo, cleaned.name)
+        try:
+            photo.image.name = storage.save(
+                name, cleaned, max_length=photo.image.field.max_length
+            )
+        except storage_errors() as error:
+            # A full disk, an object store that does not answer: the report
+            # (saved apart) is untouched; the person is told, not shown a 500.
+            logger.exception("A session photo could not be stored.")
+            _discard(storage, name)
+            photos.refuse(storage_error_message(error))
         try:
             photo.save()
         except Exception:  # the row failed: the stored file goes too
             photo.image.delete(save=False)
             raise
     return photo
+
+
+def _discard(storage, name: str) -> None:
+    """Remove what a failed write left behind (a full disk leaves the part
+    written so far), if anything and if possible."""
+    try:
+        if storage.exists(name):
+            storage.delete(name)
+    except storage_errors():
+        logger.exception("A partly stored photo could not be removed: %s", name)
 
 
 def photo_delete(*, photo: SessionPhoto, by: AbstractBaseUser) -> None:

@@ -235,27 +235,118 @@ STORAGES = {
 }
 WHITENOISE_MAX_AGE = 3600
 
+
+def s3_storages(environ) -> dict:
+    """Media in an S3-compatible object store (django-storages), when
+    ``KALANSO_S3_BUCKET`` is set; {} otherwise (files on local disk).
+
+    - ``default`` (images, renditions, documents): ``KALANSO_S3_BUCKET``,
+      objects readable by anyone (``public-read``), plain URLs (under
+      ``KALANSO_S3_CUSTOM_DOMAIN`` when a CDN or proxy serves the bucket);
+    - ``private`` (session photos): ``KALANSO_S3_PRIVATE_BUCKET``, or the same
+      bucket under ``private/``; objects private, read only by the site with
+      its keys, served by the permission-checked views.
+
+    The endpoint and region: ``AWS_S3_ENDPOINT_URL`` (any S3-compatible
+    server: MinIO, Garage, Ceph, a provider's), ``AWS_S3_REGION_NAME``,
+    ``AWS_S3_ADDRESSING_STYLE`` ("path" for most self-hosted servers); the
+    keys from ``AWS_ACCESS_KEY_ID`` and ``AWS_SECRET_ACCESS_KEY`` (boto3
+    reads them)."""
+    bucket = environ.get("KALANSO_S3_BUCKET", "")
+    if not bucket:
+        return {}
+    common = {
+        "endpoint_url": environ.get("AWS_S3_ENDPOINT_URL") or None,
+        "region_name": environ.get("AWS_S3_REGION_NAME") or None,
+        "addressing_style": environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+        "file_overwrite": False,
+    }
+    private_bucket = environ.get("KALANSO_S3_PRIVATE_BUCKET", "")
+    return {
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                **common,
+                "bucket_name": bucket,
+                "default_acl": "public-read",
+                "querystring_auth": False,
+                "custom_domain": environ.get("KALANSO_S3_CUSTOM_DOMAIN") or None,
+            },
+        },
+        "private": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                **common,
+                "bucket_name": private_bucket or bucket,
+                "location": "" if private_bucket else "private",
+                "default_acl": "private",
+                "querystring_auth": True,
+                "querystring_expire": 300,
+            },
+        },
+    }
+
+
+def s3_media_origin(environ) -> str:
+    """Where pages load media from when they are in an object store (for the
+    Content-Security-Policy); "" with local files."""
+    from urllib.parse import urlsplit
+
+    if not environ.get("KALANSO_S3_BUCKET"):
+        return ""
+    domain = environ.get("KALANSO_S3_CUSTOM_DOMAIN", "")
+    if domain:
+        return f"https://{domain.split('/')[0]}"
+    endpoint = environ.get("AWS_S3_ENDPOINT_URL", "")
+    if endpoint:
+        parts = urlsplit(endpoint)
+        if environ.get("AWS_S3_ADDRESSING_STYLE") == "virtual":
+            return f"{parts.scheme}://{environ['KALANSO_S3_BUCKET']}.{parts.netloc}"
+        return f"{parts.scheme}://{parts.netloc}"
+    region = environ.get("AWS_S3_REGION_NAME") or "us-east-1"
+    return f"https://{environ['KALANSO_S3_BUCKET']}.s3.{region}.amazonaws.com"
+
+
+STORAGES.update(s3_storages(os.environ))
+MEDIA_ORIGIN = s3_media_origin(os.environ)
+
 # Caching: Redis when REDIS_URL is set, local memory otherwise.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "kalanso")
-if REDIS_URL:
-    CACHES = {
+
+
+def redis_caches(url: str, key_prefix: str) -> dict:
+    """The caches of a site with Redis (also what the tests of a Redis outage
+    configure). When Redis stops, the page, fragment and session caches miss
+    (errors ignored and logged: pages are rendered, sessions read from the
+    database) and rate limits know they cannot count."""
+    return {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": CACHE_KEY_PREFIX,
-            "OPTIONS": {"IGNORE_EXCEPTIONS": True},
+            "LOCATION": url,
+            "KEY_PREFIX": key_prefix,
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                # A Redis that stops answering costs each request a second
+                # at most, not the kernel's TCP timeout.
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+            },
         },
         # Rate limits count in the same Redis but must know when it cannot
         # count (each policy then lets through or refuses, see
         # kalanso/ratelimit.py): errors are raised, and come quickly.
         "ratelimit": {
             "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "LOCATION": url,
+            "KEY_PREFIX": key_prefix,
             "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
         },
     }
+
+
+if REDIS_URL:
+    CACHES = redis_caches(REDIS_URL, CACHE_KEY_PREFIX)
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {
@@ -357,9 +448,9 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *filter(None, [MEDIA_ORIGIN])],
         "font-src": ["'self'"],
-        "media-src": ["'self'"],
+        "media-src": ["'self'", *filter(None, [MEDIA_ORIGIN])],
         "frame-src": [
             "'self'",
             "https://www.youtube-nocookie.com",
