@@ -44,6 +44,7 @@ def environment(settings: str = PRODUCTION, *, without=(), **env) -> dict:
         if key not in NOT_INHERITED and key not in without
     }
     result["DJANGO_SETTINGS_MODULE"] = settings
+    result["PYTHONUNBUFFERED"] = "1"  # its output readable while it runs
     if "production" in settings:  # also the variants of tests/settings_variants
         result.update(PRODUCTION_ENV)
     result.update(env)
