@@ -145,15 +145,18 @@ def finish(process: Process, timeout: float = 300) -> tuple[int, str, str]:
     return code, process.stdout(), process.stderr()
 
 
-def eventually(condition, timeout: float = 60, interval: float = 0.1, what=""):
+def eventually(condition, timeout: float = 120, interval: float = 0.1, what=""):
     """Wait until ``condition()`` is true (returns its value); fails after
-    ``timeout`` seconds, naming ``what``."""
+    ``timeout`` seconds, naming ``what`` (a text, or a function giving it:
+    e.g. a process's output at that moment)."""
     deadline = time.monotonic() + timeout
     while True:
         value = condition()
         if value:
             return value
         if time.monotonic() > deadline:
+            if callable(what):
+                what = what()
             raise AssertionError(f"Not within {timeout} s: {what or condition}")
         time.sleep(interval)
 

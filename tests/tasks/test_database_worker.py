@@ -55,7 +55,7 @@ def test_a_passed_post_test_queues_the_certificate_and_the_worker_issues_it(
     worker = db_worker()
     task = eventually(
         lambda: queued(CERTIFICATE_TASK).filter(status=SUCCESSFUL).first(),
-        what="the certificate task run by the worker\n" + worker.output(),
+        what=lambda: "the certificate task run by the worker\n" + worker.output(),
     )
     (credential,) = certificates_of(trainee)
     assert task.return_value == [credential.pk]
@@ -85,7 +85,7 @@ def test_a_worker_killed_mid_task_runs_it_again_once_restarted(
     first = db_worker(**environment)
     eventually(
         lambda: any(pauses.glob(f"{point}-*")),
-        what=f"the worker at {point}\n" + first.output(),
+        what=lambda: f"the worker at {point}\n" + first.output(),
     )
     first.kill()
     task = queued(CERTIFICATE_TASK).get()
@@ -96,7 +96,7 @@ def test_a_worker_killed_mid_task_runs_it_again_once_restarted(
     second = db_worker(**environment)
     task = eventually(
         lambda: queued(CERTIFICATE_TASK).filter(status=SUCCESSFUL).first(),
-        what="the task run again\n" + second.output(),
+        what=lambda: "the task run again\n" + second.output(),
     )
     assert task.worker_ids == ["kalanso-test-1", "kalanso-test-1"]
     (credential,) = certificates_of(trainee)
@@ -118,9 +118,9 @@ def test_a_worker_of_another_id_leaves_a_running_task_alone(
         KALANSO_TEST_PAUSE_DIR=str(pauses),
         KALANSO_TEST_PAUSE_AT="started",
     )
-    eventually(lambda: any(pauses.glob("started-*")), what=first.output())
+    eventually(lambda: any(pauses.glob("started-*")), what=first.output)
     other = db_worker(worker_id="kalanso-test-2")
-    eventually(lambda: "Starting worker" in other.output(), what=other.output())
+    eventually(lambda: "Starting worker" in other.output(), what=other.output)
     assert queued(CERTIFICATE_TASK).get().status == RUNNING
     (pauses / "go").touch()
     eventually(lambda: queued(CERTIFICATE_TASK).filter(status=SUCCESSFUL).exists())
@@ -180,7 +180,7 @@ def test_session_e_mails_are_sent_by_the_worker(
     worker = db_worker()
     eventually(
         lambda: not tasks.exclude(status=SUCCESSFUL).exists(),
-        what="the three e-mail tasks run\n" + worker.output(),
+        what=lambda: "the three e-mail tasks run\n" + worker.output(),
     )
     messages = sent(mail_dir)
     recipients = [message["To"] for message in messages]
@@ -221,7 +221,7 @@ def test_the_sign_up_confirmation_is_sent_by_the_worker(db_worker, mail_dir):
 
     worker = db_worker()
     (message,) = eventually(
-        lambda: sent(mail_dir), what="the confirmation\n" + worker.output()
+        lambda: sent(mail_dir), what=lambda: "the confirmation\n" + worker.output()
     )
     assert message["To"] == "aminata@example.org"
     link = re.search(
@@ -260,7 +260,7 @@ def test_reminders_are_queued_once_per_session_and_sent_by_the_worker(
 
     worker = db_worker()
     (message,) = eventually(
-        lambda: sent(mail_dir), what="the reminder\n" + worker.output()
+        lambda: sent(mail_dir), what=lambda: "the reminder\n" + worker.output()
     )
     assert message["To"] == trainee.email
     assert session.title in message["Subject"]
