@@ -264,6 +264,8 @@ def test_reminders_are_queued_once_per_session_and_sent_by_the_worker(
     )
     assert message["To"] == trainee.email
     assert session.title in message["Subject"]
-    assert reminders.get().status == SUCCESSFUL
+    eventually(  # recorded just after the e-mail is written
+        lambda: reminders.get().status == SUCCESSFUL, what=worker.output
+    )
     call_command("send_session_reminders", stdout=StringIO())  # after it was sent
     assert reminders.count() == 1
