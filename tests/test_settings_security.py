@@ -1,40 +1,9 @@
 """Production settings pass `check --deploy` with no warning and refuse to start
 without a secret key; the public site sends a strict Content-Security-Policy."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def manage(*args, **env):
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        # The browser tests' conftest allows sync ORM calls beside Playwright's
-        # event loop; a deployment must not inherit that.
-        if key
-        not in (
-            "DJANGO_SETTINGS_MODULE",
-            "SECRET_KEY",
-            "DEBUG",
-            "ALLOWED_HOSTS",
-            "DJANGO_ALLOW_ASYNC_UNSAFE",
-        )
-    }
-    environment.update(DJANGO_SETTINGS_MODULE="kalanso.settings.production", **env)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from tests.processes import manage
 
 
 def test_check_deploy_is_clean():
@@ -45,8 +14,6 @@ def test_check_deploy_is_clean():
         "--deploy",
         "--fail-level",
         "WARNING",
-        SECRET_KEY="x" * 64 + "-a-long-random-production-secret-value",
-        ALLOWED_HOSTS="kalanso.example.org",
         KALANSO_SIGNING_KEY=generate_pem(),  # credentials are signed (certificates)
         BASE_URL="https://kalanso.example.org",
     )
@@ -60,8 +27,6 @@ def test_check_deploy_warns_when_the_base_url_is_not_https():
     result = manage(
         "check",
         "--deploy",
-        SECRET_KEY="x" * 64 + "-a-long-random-production-secret-value",
-        ALLOWED_HOSTS="kalanso.example.org",
         KALANSO_SIGNING_KEY=generate_pem(),
         BASE_URL="http://kalanso.example.org:8000",
     )
@@ -70,7 +35,7 @@ def test_check_deploy_warns_when_the_base_url_is_not_https():
 
 
 def test_secret_key_required_when_debug_off():
-    result = manage("check", ALLOWED_HOSTS="kalanso.example.org")
+    result = manage("check", SECRET_KEY="")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
 

@@ -4,6 +4,7 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 import dj_database_url
@@ -377,13 +378,36 @@ RATELIMIT_USE_CACHE = "ratelimit"
 RATELIMIT_FAIL_OPEN = True
 
 # Background work: Django's Tasks framework (django-tasks backport).
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get(
-            "TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
-        )
-    }
+# TASKS_BACKEND names the backend: "immediate" (tasks run when enqueued, in
+# the request; development), "database" (django-tasks-db: tasks in a table,
+# run by `manage.py db_worker`; production on one machine) or "rq"
+# (django-tasks-rq: tasks in Redis at REDIS_URL, run by RQ workers, `manage.py
+# rqworker --job-class django_tasks_rq.Job`; a programme that outgrows one
+# machine). A dotted path to another backend class is taken as it is.
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
 }
+
+
+def tasks_settings(backend: str, redis_url: str = "") -> tuple[dict, dict]:
+    """TASKS and RQ_QUEUES for a backend named in TASK_BACKENDS (or a dotted
+    path). The RQ backend needs the Redis of REDIS_URL."""
+    path = TASK_BACKENDS.get(backend, backend)
+    queues = {}
+    if path == TASK_BACKENDS["rq"]:
+        if not redis_url:
+            raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL.")
+        queues = {"default": {"URL": redis_url}}
+    return {"default": {"BACKEND": path}}, queues
+
+
+TASKS, RQ_QUEUES = tasks_settings(
+    os.environ.get("TASKS_BACKEND", "immediate"), REDIS_URL
+)
+if RQ_QUEUES:
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
 
 # E-mail: console in development; EMAIL_HOST etc. in production.
 EMAIL_BACKEND = os.environ.get(

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env_bool, env_list
+from .base import env_bool, env_list, tasks_settings
 
 DEBUG = env_bool("DEBUG", False)
 
@@ -24,13 +24,12 @@ CSRF_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SECURE = True
 LANGUAGE_COOKIE_HTTPONLY = True
 
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get(  # noqa: F405
-            "TASKS_BACKEND", "django_tasks_db.DatabaseBackend"
-        )
-    }
-}
+# Tasks in the database (django-tasks-db, `manage.py db_worker`) unless
+# TASKS_BACKEND=rq moves them to Redis (see base.TASK_BACKENDS).
+TASKS, RQ_QUEUES = tasks_settings(
+    os.environ.get("TASKS_BACKEND", "database"),  # noqa: F405
+    REDIS_URL,  # noqa: F405
+)
 
 # Credentials are signed with the programme's own key, never a generated one.
 KALANSO_SIGNING_KEY_AUTOGENERATE = False

@@ -40,7 +40,21 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Tasks run when enqueued, except in the tests about tasks (tests/tasks/),
+# whose worker processes are started with KALANSO_TEST_TASKS_BACKEND
+# ("database" or "rq", with the Redis of KALANSO_TEST_REDIS_URL) and whose
+# test process switches TASKS itself.
+TASKS, RQ_QUEUES = tasks_settings(  # noqa: F405
+    os.environ.get("KALANSO_TEST_TASKS_BACKEND", "immediate"),
+    os.environ.get("KALANSO_TEST_REDIS_URL", ""),
+)
+if RQ_QUEUES and "django_rq" not in INSTALLED_APPS:  # noqa: F405
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]  # noqa: F405
+# A worker process sends its e-mails as files in this directory, where the
+# test that started it reads them.
+if os.environ.get("KALANSO_TEST_EMAIL_DIR"):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = os.environ["KALANSO_TEST_EMAIL_DIR"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # Static files come from the app finders; nothing is collected in tests.
 STATIC_ROOT = None

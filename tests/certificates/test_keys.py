@@ -1,50 +1,24 @@
 """The signing key: from the settings, generated only in development, and a
 deployment without one fails `check --deploy`."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 from django.core.exceptions import ImproperlyConfigured
 
 import pytest
 
 from certificates import keys
 from certificates.checks import signing_key_check
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.processes import manage
 
 
 def deploy_check(**env):
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if key
-        not in (
-            "DJANGO_SETTINGS_MODULE",
-            "SECRET_KEY",
-            "DEBUG",
-            "ALLOWED_HOSTS",
-            "DJANGO_ALLOW_ASYNC_UNSAFE",
-            "KALANSO_SIGNING_KEY",
-            "KALANSO_SIGNING_KEY_FILE",
-        )
-    }
-    environment.update(
-        DJANGO_SETTINGS_MODULE="kalanso.settings.production",
-        SECRET_KEY="x" * 64 + "-a-long-random-production-secret-value",
-        ALLOWED_HOSTS="kalanso.example.org",
+    return manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        without=("KALANSO_SIGNING_KEY", "KALANSO_SIGNING_KEY_FILE"),
         BASE_URL="https://kalanso.example.org",
         **env,
-    )
-    return subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
     )
 
 

@@ -2,53 +2,20 @@
 7): Redis with REDIS_URL, otherwise a table of the database; production
 without either fails ``manage.py check --deploy``."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
 from kalanso.ratelimit import shared_store_check
-
-ROOT = Path(__file__).resolve().parents[2]
-
-PRODUCTION_ENV = {
-    "SECRET_KEY": "x" * 64 + "-a-long-random-production-secret-value",
-    "ALLOWED_HOSTS": "kalanso.example.org",
-}
+from tests import processes
 
 
-def manage(*args, settings_module="kalanso.settings.production", **env):
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if key
-        not in (
-            "DJANGO_SETTINGS_MODULE",
-            "SECRET_KEY",
-            "DEBUG",
-            "ALLOWED_HOSTS",
-            "DJANGO_ALLOW_ASYNC_UNSAFE",
-            "REDIS_URL",
-            "DATABASE_URL",
-        )
-    }
-    environment.update(DJANGO_SETTINGS_MODULE=settings_module, **PRODUCTION_ENV)
-    environment.update(env)
-    return subprocess.Popen(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+def manage(*args, settings=processes.PRODUCTION, **env):
+    """In the background, without the test process's Redis or database."""
+    return processes.start(
+        *args, settings=settings, without=("REDIS_URL", "DATABASE_URL"), **env
     )
 
 
-def finish(process):
-    stdout, stderr = process.communicate(timeout=300)
-    return process.returncode, stdout, stderr
+finish = processes.finish
 
 
 def ids(errors):
@@ -97,7 +64,7 @@ def test_check_deploy_fails_without_a_shared_store():
         manage(
             "check",
             "--deploy",
-            settings_module="tests.settings_variants.production_unshared_ratelimit",
+            settings="tests.settings_variants.production_unshared_ratelimit",
         )
     )
     assert code != 0
