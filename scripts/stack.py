@@ -435,7 +435,7 @@ class Stack:
                 "0.2",
                 "--no-reload",
                 "--worker-id",
-                f"stack-{index}-{uuid.uuid4().hex[:6]}",
+                f"stack-{index}",
             ),
             env=self.env,
             cwd=BASE_DIR,

@@ -6,10 +6,8 @@ django-tasks-db leaves such a task RUNNING for ever: nothing picks it up again
 (its issue #5, "Unclean exits of the worker leave tasks in limbo", open). The
 remedy its maintainer proposes there is this one: worker ids are unique in the
 pool, so a worker started with the id of one that died knows that the tasks
-still RUNNING under that id are not running any more. Kalanso runs them again
-instead of marking them failed, because its tasks are idempotent: a
-certificate is unique per award and edition (a database constraint), and an
-e-mail may then be sent twice but is never lost.
+still RUNNING under that id are not running any more (``kalanso.taskqueue``
+decides what is queued again, and why it is safe).
 
 Give each worker a stable id, unique among the workers sharing the database:
 ``manage.py db_worker --worker-id kalanso-1`` (e.g. the systemd instance
@@ -17,29 +15,9 @@ name), and have it restarted when it dies. A worker with the generated
 default id recovers nothing.
 """
 
-from django.db import transaction
-
-from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.management.commands import db_worker
-from django_tasks_db.models import DBTaskResult
 
-
-def requeue_abandoned(*, worker_id: str, backend_name: str) -> list[str]:
-    """Put back in the queue the tasks left RUNNING by ``worker_id``, whose
-    last claim was that worker's. Returns their ids."""
-    with transaction.atomic():
-        abandoned = [
-            result
-            for result in DBTaskResult.objects.running()
-            .filter(backend_name=backend_name)
-            .select_for_update()
-            if result.worker_ids and result.worker_ids[-1] == worker_id
-        ]
-        for result in abandoned:
-            result.status = TaskResultStatus.READY
-            result.started_at = None
-            result.save(update_fields=["status", "started_at"])
-    return [str(result.id) for result in abandoned]
+from kalanso.taskqueue import requeue_abandoned
 
 
 class Command(db_worker.Command):
