@@ -5,16 +5,12 @@ for that). Whether a course is complete is decided by ``courses.completion``."""
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Q
 from django.utils.translation import get_language
 
-from wagtail.models import Locale
-
 from assessments.models import Attempt, AttemptQuestion, Quiz
 from assessments.selectors import knowledge_gain, quiz_results
-from kalanso.generation import page_cache_generation
+from kalanso.generation import cached_fragment
 
 from .completion import (
     CourseCompletion,
@@ -23,6 +19,7 @@ from .completion import (
     trainee_test_ids,
 )
 from .models import (
+    CourseIndexPage,
     CoursePage,
     Enrolment,
     LessonPage,
@@ -71,10 +68,13 @@ def course_outline(*, course: CoursePage, request=None) -> Outline:
     """Modules and lessons of a course in order: two queries, then cached until
     the next publication. Its lessons are the ones the completion rule
     requires (``courses.completion.required_lessons``)."""
-    key = f"course-outline:{course.pk}:{page_cache_generation()}:{get_language()}"
-    outline = cache.get(key)
-    if outline is not None:
-        return outline
+    return cached_fragment(
+        f"course-outline:{course.pk}:{get_language()}",
+        lambda: _course_outline(course, request),
+    )
+
+
+def _course_outline(course, request) -> Outline:
     modules = []
     by_path = {}
     for number, module in enumerate(
@@ -120,9 +120,7 @@ def course_outline(*, course: CoursePage, request=None) -> Outline:
         )
         module.lessons.append(item)
         lessons.append(item)
-    outline = Outline(modules=modules, lessons=lessons)
-    cache.set(key, outline, settings.FRAGMENT_CACHE_SECONDS)
-    return outline
+    return Outline(modules=modules, lessons=lessons)
 
 
 @dataclass
@@ -319,7 +317,10 @@ class LearningRow:
 
 def my_learning(*, user, request=None) -> list[LearningRow]:
     """Enrolled courses, in the reader's language where a version exists, with
-    progress: at most five queries whatever the number of courses."""
+    progress: the enrolments, the lessons done and the tests' results (three
+    queries whatever the number of courses); the courses in the reader's
+    language and their outlines are fragments cached until the next
+    publication."""
     enrolments = list(
         Enrolment.objects.filter(user=user)
         .select_related("course", "course__locale", "last_lesson")
@@ -327,36 +328,19 @@ def my_learning(*, user, request=None) -> list[LearningRow]:
     )
     if not enrolments:
         return []
-    keys = [e.course_key for e in enrolments]
-    local = {
-        c.translation_key: c
-        for c in CoursePage.objects.live()
-        .filter(translation_key__in=keys, locale=Locale.get_active())
-        .select_related("locale")
+    courses = {
+        e.course_key: course_in_language(e.course_key) or e.course for e in enrolments
     }
-    courses = {e.course_key: local.get(e.course_key, e.course) for e in enrolments}
-    lessons_by_course = {}
-    path_to_key = {course.path: key for key, course in courses.items()}
-    for lesson in (
-        required_lessons(*courses.values())
-        .select_related("locale")
-        .order_by("path")
-        .only(
-            "id",
-            "path",
-            "depth",
-            "url_path",
-            "translation_key",
-            "locale__language_code",
-        )
-    ):
-        course_path = lesson.path[: -2 * lesson.steplen]
-        lessons_by_course.setdefault(path_to_key[course_path], []).append(lesson)
+    lessons_by_course = {
+        key: course_outline(course=course, request=request).lessons
+        for key, course in courses.items()
+        if course is not None
+    }
     finished = set(
         LessonProgress.objects.filter(
             user=user,
             lesson_key__in=[
-                lesson.translation_key
+                lesson.key
                 for lessons in lessons_by_course.values()
                 for lesson in lessons
             ],
@@ -374,30 +358,58 @@ def my_learning(*, user, request=None) -> list[LearningRow]:
             enrolment.last_lesson.translation_key if enrolment.last_lesson else None
         )
         resume = next(
-            (
-                x
-                for x in lessons
-                if x.translation_key == last_key and last_key not in finished
-            ),
+            (x for x in lessons if x.key == last_key and last_key not in finished),
             None,
-        ) or next((x for x in lessons if x.translation_key not in finished), None)
+        ) or next((x for x in lessons if x.key not in finished), None)
         rows.append(
             LearningRow(
                 enrolment=enrolment,
                 course=courses[enrolment.course_key],
                 completion=completion_of(
-                    required_keys=[x.translation_key for x in lessons],
+                    required_keys=[x.key for x in lessons],
                     done_keys=finished,
                     post_test_id=post_id,
                     passed_quiz_ids=results.passed,
                     completed_at=enrolment.completed_at,
                 ),
-                resume_url=resume.get_url(request) if resume else None,
+                resume_url=resume.url if resume else None,
                 pre_attempt=results.best.get(pre_id),
                 post_attempt=results.best.get(post_id),
             )
         )
     return rows
+
+
+def course_in_language(course_key) -> CoursePage | None:
+    """The live course of that translation key in the reader's language, if
+    there is one (cached until the next publication)."""
+    language = get_language()
+    course = cached_fragment(
+        f"course-in-language:{course_key}:{language}",
+        lambda: (
+            CoursePage.objects.live()
+            .filter(translation_key=course_key, locale__language_code=language)
+            .select_related("locale")
+            .first()
+            or False
+        ),
+    )
+    return course or None
+
+
+def catalogue_url(request=None) -> str:
+    """The course catalogue in the reader's language ("" when there is none),
+    cached until the next publication."""
+
+    def compute():
+        catalogue = (
+            CourseIndexPage.objects.live()
+            .filter(locale__language_code=get_language())
+            .first()
+        )
+        return (catalogue.get_url(request) if catalogue else None) or ""
+
+    return cached_fragment(f"catalogue-url:{get_language()}", compute)
 
 
 def lesson_navigation(*, lesson: LessonPage, course: CoursePage, request) -> dict:

@@ -11,8 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from wagtail.models import Locale
-
 from assessments.forms import AttemptForm
 from assessments.review import review_rows
 from assessments.selectors import latest_attempts
@@ -31,6 +29,7 @@ from .models import (
 from .selectors import (
     attempt_questions,
     catalogue_courses,
+    catalogue_url,
     course_outline,
     course_progress,
     knowledge_check_blocks,
@@ -187,14 +186,11 @@ def _back(request, fallback):
 @login_required
 def my_learning(request):
     rows = my_learning_rows(user=request.user, request=request)
-    catalogue = (
-        CourseIndexPage.objects.live().filter(locale=Locale.get_active()).first()
-    )
     return render(
         request,
         "courses/my_learning.html",
         {
-            "catalogue_url": catalogue.get_url(request) if catalogue else None,
+            "catalogue_url": catalogue_url(request) or None,
             "in_progress": [r for r in rows if not r.is_complete],
             "completed": [r for r in rows if r.is_complete],
         },

@@ -32,6 +32,12 @@ PRIVATE_MEDIA_ROOT = Path(  # noqa: F405
 if PRIVATE_MEDIA_ROOT_OWNED:
     # Also for processes that run no test session (the xdist controller).
     atexit.register(shutil.rmtree, PRIVATE_MEDIA_ROOT, ignore_errors=True)
+# Each test process (xdist worker) its own generation; a server process that a
+# test starts is given the same file.
+KALANSO_GENERATION_FILE = os.environ.get("KALANSO_GENERATION_FILE") or os.path.join(
+    tempfile.gettempdir(), f"kalanso-test-generation-{os.getpid()}"
+)
+KALANSO_LOCAL_FRAGMENT_CACHE = False
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "private": {
