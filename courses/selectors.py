@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 
 from assessments.models import Attempt, AttemptQuestion, Quiz
 from assessments.selectors import knowledge_gain, quiz_results
-from kalanso.generation import cached_fragment
+from kalanso.generation import cached_fragment, cached_fragments
 
 from .completion import (
     CourseCompletion,
@@ -328,13 +328,13 @@ def my_learning(*, user, request=None) -> list[LearningRow]:
     )
     if not enrolments:
         return []
+    in_language = courses_in_language([e.course_key for e in enrolments])
     courses = {
-        e.course_key: course_in_language(e.course_key) or e.course for e in enrolments
+        e.course_key: in_language.get(e.course_key, e.course) for e in enrolments
     }
+    lessons_by_course = course_lessons(list(courses.values()), request=request)
     lessons_by_course = {
-        key: course_outline(course=course, request=request).lessons
-        for key, course in courses.items()
-        if course is not None
+        key: lessons_by_course.get(course.pk, []) for key, course in courses.items()
     }
     finished = set(
         LessonProgress.objects.filter(
@@ -380,21 +380,67 @@ def my_learning(*, user, request=None) -> list[LearningRow]:
     return rows
 
 
-def course_in_language(course_key) -> CoursePage | None:
-    """The live course of that translation key in the reader's language, if
-    there is one (cached until the next publication)."""
+@dataclass(frozen=True)
+class LessonLink:
+    key: UUID
+    url: str
+
+
+def courses_in_language(course_keys) -> dict:
+    """The live courses of those translation keys in the reader's language
+    (translation key -> course; absent when there is no such version): one
+    query for those not cached yet, cached until the next publication."""
     language = get_language()
-    course = cached_fragment(
-        f"course-in-language:{course_key}:{language}",
-        lambda: (
-            CoursePage.objects.live()
-            .filter(translation_key=course_key, locale__language_code=language)
+
+    def compute(keys):
+        found = {
+            course.translation_key: course
+            for course in CoursePage.objects.live()
+            .filter(translation_key__in=keys, locale__language_code=language)
             .select_related("locale")
-            .first()
-            or False
-        ),
+        }
+        # False: known to have no version in this language (cached too).
+        return {key: found.get(key, False) for key in keys}
+
+    courses = cached_fragments(
+        {key: f"course-in-language:{key}:{language}" for key in set(course_keys)},
+        compute,
     )
-    return course or None
+    return {key: course for key, course in courses.items() if course}
+
+
+def course_lessons(courses, *, request=None) -> dict:
+    """The lessons each course requires, in order, as links (course id ->
+    [LessonLink]): one query for the courses not cached yet, cached until the
+    next publication."""
+    language = get_language()
+    by_id = {course.pk: course for course in courses}
+
+    def compute(ids):
+        path_to_id = {by_id[i].path: i for i in ids}
+        lessons = {i: [] for i in ids}
+        for lesson in (
+            required_lessons(*(by_id[i] for i in ids))
+            .select_related("locale")
+            .order_by("path")
+            .only(
+                "id",
+                "path",
+                "depth",
+                "url_path",
+                "translation_key",
+                "locale__language_code",
+            )
+        ):
+            course_id = path_to_id[lesson.path[: -2 * lesson.steplen]]
+            lessons[course_id].append(
+                LessonLink(key=lesson.translation_key, url=lesson.get_url(request))
+            )
+        return lessons
+
+    return cached_fragments(
+        {i: f"course-lessons:{i}:{language}" for i in by_id}, compute
+    )
 
 
 def catalogue_url(request=None) -> str:

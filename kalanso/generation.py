@@ -245,6 +245,54 @@ def cached_fragment(key: str, compute: Callable, timeout=None):
     return value
 
 
+def cached_fragments(keys: dict, compute_many: Callable, timeout=None) -> dict:
+    """Several fragments at once: ``keys`` maps each item to its fragment's
+    name; the result maps each item to its value. What neither this process
+    nor the shared cache holds is computed by ``compute_many(items)`` (a dict
+    item -> value, in a fixed number of queries whatever the number of items)
+    and stored; items it leaves out or maps to None are absent from the
+    result. One shared-cache round trip to read, one to write."""
+    if not keys:
+        return {}
+    generation = page_cache_generation()
+    full = {item: f"{name}:g{generation}" for item, name in keys.items()}
+    local = _local_enabled()
+    values = {}
+    if local:
+        for item, full_key in full.items():
+            value = _local.get(generation, full_key)
+            if value is not None:
+                values[item] = value
+    wanted = [item for item in full if item not in values]
+    if wanted:
+        found = cache.get_many([full[item] for item in wanted])
+        missing = []
+        for item in wanted:
+            value = found.get(full[item])
+            if value is None:
+                missing.append(item)
+            else:
+                values[item] = value
+                if local:
+                    _local.set(generation, full[item], value)
+        if missing:
+            computed = {
+                item: value
+                for item, value in compute_many(missing).items()
+                if value is not None and item in full
+            }
+            if computed:
+                cache.set_many(
+                    {full[item]: value for item, value in computed.items()},
+                    settings.FRAGMENT_CACHE_SECONDS if timeout is None else timeout,
+                )
+                if local:
+                    for item, value in computed.items():
+                        _local.set(generation, full[item], value)
+            values.update(computed)
+    return values
+
+
 def clear_local_fragments() -> None:
     """Forget this process's fragments (tests)."""
     with _local.lock:
