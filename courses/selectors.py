@@ -5,7 +5,7 @@ for that). Whether a course is complete is decided by ``courses.completion``."""
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from django.db.models import Q
+from django.db.models import CharField, DateTimeField, Q, TextField, Value
 from django.utils.translation import get_language
 
 from assessments.models import Attempt, AttemptQuestion, Quiz
@@ -137,6 +137,9 @@ class CourseProgress:
     post_test: Quiz | None = None
     pre_attempt: Attempt | None = None  # best submitted attempt
     post_attempt: Attempt | None = None
+    # The reader's answers to a lesson's reflections, by block id, when asked
+    # for (``reflections_of``).
+    reflections: dict = field(default_factory=dict)
 
     @property
     def post_test_passed(self):
@@ -186,10 +189,17 @@ class CourseProgress:
 
 
 def course_progress(
-    *, user, course: CoursePage, outline: Outline, with_tests: bool = True
+    *,
+    user,
+    course: CoursePage,
+    outline: Outline,
+    with_tests: bool = True,
+    reflections_of: LessonPage | None = None,
 ) -> CourseProgress:
     """The trainee's progress; ``with_tests`` adds the pre/post-test results
-    (the course page shows them, a lesson page does not need them)."""
+    (the course page shows them, a lesson page does not need them);
+    ``reflections_of`` a lesson: the reader's answers to its reflections,
+    read in the same query as the lessons done."""
     enrolment = (
         Enrolment.objects.filter(user=user, course_key=course.translation_key)
         .select_related("last_lesson")
@@ -204,10 +214,8 @@ def course_progress(
         )
         .first()
     )
-    completed = set(
-        LessonProgress.objects.filter(
-            user=user, lesson_key__in=outline.lesson_keys
-        ).values_list("lesson_key", flat=True)
+    completed, reflections = _lessons_done_and_reflections(
+        user=user, lesson_keys=outline.lesson_keys, lesson=reflections_of
     )
     pre_id, post_id = (
         trainee_test_ids(course, enrolment) if with_tests else (None, None)
@@ -232,7 +240,41 @@ def course_progress(
         post_test=quizzes.get(post_id),
         pre_attempt=results.best.get(pre_id) if results else None,
         post_attempt=results.best.get(post_id) if results else None,
+        reflections=reflections,
     )
+
+
+def _lessons_done_and_reflections(*, user, lesson_keys, lesson=None):
+    """The keys of the lessons done among ``lesson_keys``, and the reader's
+    answers to ``lesson``'s reflections by block id: one query (a UNION of
+    the two tables' rows: a lesson done has no block id)."""
+    done = LessonProgress.objects.filter(
+        user=user, lesson_key__in=lesson_keys
+    ).annotate(
+        row_block=Value("", output_field=CharField()),
+        row_text=Value("", output_field=TextField()),
+        row_updated=Value(None, output_field=DateTimeField()),
+    )
+    done = done.values_list("lesson_key", "row_block", "row_text", "row_updated")
+    if lesson is None:
+        return {row[0] for row in done}, {}
+    answers = ReflectionAnswer.objects.filter(
+        user=user, lesson_key=lesson.translation_key
+    ).values_list("lesson_key", "block_id", "text", "updated_at")
+    completed, reflections = set(), {}
+    for key, block_id, text, updated_at in done.union(answers, all=True):
+        if not block_id:
+            completed.add(key)
+            continue
+        reflections[block_id] = ReflectionAnswer(
+            user=user,
+            lesson=lesson,
+            lesson_key=key,
+            block_id=block_id,
+            text=text,
+            updated_at=updated_at,
+        )
+    return completed, reflections
 
 
 def featured_courses(*, locale, limit=6):
@@ -480,16 +522,6 @@ def lesson_navigation(*, lesson: LessonPage, course: CoursePage, request) -> dic
             if position is not None and position + 1 < len(outline.lessons)
             else None
         ),
-    }
-
-
-def lesson_reflections(*, user, lesson: LessonPage) -> dict[str, ReflectionAnswer]:
-    """The user's private answers to the lesson's reflection prompts, by block id."""
-    return {
-        r.block_id: r
-        for r in ReflectionAnswer.objects.filter(
-            user=user, lesson_key=lesson.translation_key
-        )
     }
 
 

@@ -34,7 +34,6 @@ from .selectors import (
     course_progress,
     knowledge_check_blocks,
     lesson_navigation,
-    lesson_reflections,
     library_resources,
 )
 from .selectors import my_learning as my_learning_rows
@@ -90,7 +89,11 @@ def lesson_page(page: LessonPage, request) -> dict:
     reflections = {}
     if user.is_authenticated:
         progress = course_progress(
-            user=user, course=course, outline=context["outline"], with_tests=False
+            user=user,
+            course=course,
+            outline=context["outline"],
+            with_tests=False,
+            reflections_of=page,
         )
         context["progress"] = progress
         context["lesson_done"] = page.translation_key in progress.completed_keys
@@ -98,7 +101,7 @@ def lesson_page(page: LessonPage, request) -> dict:
             lesson_viewed(
                 user=user, lesson=page, course=course, enrolment=progress.enrolment
             )
-        reflections = lesson_reflections(user=user, lesson=page)
+        reflections = progress.reflections
 
     # Shared blocks come from the cache; personal blocks are rendered per reader.
     shared = page.rendered_shared_blocks()
