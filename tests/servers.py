@@ -5,7 +5,8 @@ or the PostgreSQL test database), with the test settings' local-memory
 cache, so each worker keeps its own cache as on the embedded set-up, and the
 test process's page-cache generation file.
 
-Ports come from 8660–8679 (the range given to these tests)."""
+Ports come from KALANSO_TEST_SERVER_PORTS ("first-last", default 8660-8679),
+so that several test runs on one machine can each be given a range."""
 
 import http.client
 import os
@@ -18,7 +19,8 @@ from importlib import import_module
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-PORTS = range(8660, 8680)
+_first, _last = os.environ.get("KALANSO_TEST_SERVER_PORTS", "8660-8679").split("-")
+PORTS = range(int(_first), int(_last) + 1)
 
 
 def free_port(start_offset=0) -> int:
@@ -32,7 +34,7 @@ def free_port(start_offset=0) -> int:
             except OSError:
                 continue
             return port
-    raise RuntimeError("No free port in 8660-8679.")
+    raise RuntimeError(f"No free port in {PORTS.start}-{PORTS.stop - 1}.")
 
 
 def database_url() -> str:
@@ -65,12 +67,13 @@ def server_env(**extra) -> dict:
     return env
 
 
-def run_command(*args, timeout=120) -> str:
-    """``manage.py <args>`` in another process on the test database."""
+def run_command(*args, timeout=120, env=None) -> str:
+    """``manage.py <args>`` in another process on the test database
+    (``env``: more environment variables, e.g. :func:`redis_env`)."""
     done = subprocess.run(
         [sys.executable, str(BASE_DIR / "manage.py"), *args],
         cwd=BASE_DIR,
-        env=server_env(),
+        env=server_env(**(env or {})),
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -80,11 +83,22 @@ def run_command(*args, timeout=120) -> str:
     return done.stdout
 
 
+def redis_env(redis_url, key_prefix) -> dict:
+    """The environment of a process on Redis' set-up (kalanso.settings.test
+    reads it): the cache, and so the page-cache generation, in that Redis
+    under that prefix; fragments also kept in each process."""
+    return {
+        "KALANSO_TEST_SERVER_REDIS_URL": redis_url,
+        "KALANSO_TEST_SERVER_CACHE_PREFIX": key_prefix,
+    }
+
+
 class SiteServer:
     """gunicorn serving the site from the test database in other processes."""
 
-    def __init__(self, workers=2):
+    def __init__(self, workers=2, env=None):
         self.workers = workers
+        self.env = env or {}
         self.port = None
         self.process = None
 
@@ -112,7 +126,7 @@ class SiteServer:
                 "120",
             ],
             cwd=BASE_DIR,
-            env=server_env(),
+            env=server_env(**self.env),
             stdout=handle,
             stderr=subprocess.STDOUT,
             start_new_session=True,

@@ -38,6 +38,15 @@ KALANSO_GENERATION_FILE = os.environ.get("KALANSO_GENERATION_FILE") or os.path.j
     tempfile.gettempdir(), f"kalanso-test-generation-{os.getpid()}"
 )
 KALANSO_LOCAL_FRAGMENT_CACHE = False
+# A process a test starts on Redis' set-up (tests/servers.py: redis_env).
+if os.environ.get("KALANSO_TEST_SERVER_REDIS_URL"):
+    CACHES["default"] = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": os.environ["KALANSO_TEST_SERVER_REDIS_URL"],
+        "KEY_PREFIX": os.environ["KALANSO_TEST_SERVER_CACHE_PREFIX"],
+    }
+    KALANSO_GENERATION_FILE = ""
+    KALANSO_LOCAL_FRAGMENT_CACHE = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "private": {

@@ -1,9 +1,15 @@
 """Cache round trips per request, counted like the SQL queries (issue #18).
 
 Production keeps the cache in Redis, where each call is a round trip that
-costs the worker CPU. These tests run Redis' set-up on the local-memory
-cache: the page-cache generation in the shared cache (no generation file)
-and the fragments also kept in the process, in front of it."""
+costs the worker CPU. These tests run Redis' set-up: the page-cache
+generation in the shared cache (no generation file) and the fragments also
+kept in the process, in front of it; the shared cache is the local-memory
+one, and a real Redis when one answers (``KALANSO_TEST_REDIS_URL``, default
+redis://127.0.0.1:6379/11, keys under a prefix of the test, deleted after):
+there every value really goes through pickling, as in production."""
+
+import os
+import uuid
 
 from django.urls import reverse
 
@@ -17,11 +23,43 @@ from tests.courses.test_query_counts import middle_lesson
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def redis_setup(settings):
+REDIS_URL = os.environ.get("KALANSO_TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
+
+
+def _real_redis(settings):
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip(f"no Redis at {REDIS_URL}")
+    prefix = f"kalanso-test-{uuid.uuid4().hex[:8]}"
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": prefix,
+        },
+    }
+    return redis.Redis.from_url(REDIS_URL), prefix
+
+
+@pytest.fixture(params=["local-memory", "redis"])
+def redis_setup(request, settings):
     settings.KALANSO_GENERATION_FILE = ""
     settings.KALANSO_LOCAL_FRAGMENT_CACHE = True
     clear_local_fragments()
+    if request.param == "local-memory":
+        yield
+        return
+    client, prefix = _real_redis(settings)
+    try:
+        yield
+    finally:
+        clear_local_fragments()
+        keys = list(client.scan_iter(match=f"{prefix}:*"))
+        if keys:
+            client.delete(*keys)
 
 
 def calls_of(client, url, warm=2):

@@ -8,7 +8,9 @@ Each test first reads the lesson and its course page (whose outline lists
 the lessons) through the server, anonymously and logged in, so that both
 workers have them cached, then changes the content and reads them again."""
 
+import os
 import time
+import uuid
 from datetime import timedelta
 
 from django.urls import reverse
@@ -18,7 +20,7 @@ import pytest
 
 from courses.factories import course_with_lessons
 from courses.models import LessonPage, ModulePage
-from tests.servers import SiteServer, run_command, session_cookie
+from tests.servers import SiteServer, redis_env, run_command, session_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -214,3 +216,73 @@ def test_translation_sync_shows_in_other_processes(
 
     english_path = path_of(lesson.get_translation(english))  # its slug too
     assert shown_everywhere(server, cookie, english_path, "EN2 Leçon modifiée")
+
+
+# Redis' set-up (production): the generation in Redis, fragments also kept in
+# each worker's memory in front of it; every value goes through pickling.
+REDIS_URL = os.environ.get("KALANSO_TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
+
+
+@pytest.fixture(scope="module")
+def redis_server(django_db_setup, django_db_blocker):
+    redis = pytest.importorskip("redis")
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip(f"no Redis at {REDIS_URL}")
+    prefix = f"kalanso-test-{uuid.uuid4().hex[:8]}"
+    site = SiteServer(workers=2, env=redis_env(REDIS_URL, prefix)).start()
+    site.prefix = prefix
+    yield site
+    site.stop()
+    keys = list(client.scan_iter(match=f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)
+
+
+@pytest.fixture
+def on_redis(redis_server, settings):
+    """This process on the server's Redis too."""
+    from kalanso.generation import clear_local_fragments
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": redis_server.prefix,
+        },
+    }
+    settings.KALANSO_GENERATION_FILE = ""
+    settings.KALANSO_LOCAL_FRAGMENT_CACHE = True
+    clear_local_fragments()
+    yield redis_server
+    clear_local_fragments()
+
+
+def test_publish_and_scheduled_publish_on_redis(on_redis, trainee, course, moderator):
+    server = on_redis
+    cookie = session_cookie(trainee)
+    lessons = lessons_of(course)
+    lesson_path, course_path = path_of(lessons[1]), path_of(course)
+    warm(server, cookie, lesson_path, course_path)
+
+    lesson = lessons[1]
+    lesson.title = "Publié avec Redis"
+    lesson.save_revision().publish()
+    assert shown_everywhere(server, cookie, lesson_path, "Publié avec Redis")
+    assert shown_everywhere(server, cookie, course_path, "Publié avec Redis")
+
+    lesson = lessons[0]
+    scheduled_path = path_of(lesson)
+    warm(server, cookie, scheduled_path)
+    lesson.title = "Programmé avec Redis"
+    go_live_at = timezone.now() + timedelta(seconds=3)
+    lesson.go_live_at = go_live_at
+    lesson.save_revision(user=moderator).publish(user=moderator)
+    assert shown_nowhere(server, cookie, scheduled_path, "Programmé avec Redis")
+    time.sleep(max(0.0, (go_live_at - timezone.now()).total_seconds()) + 0.5)
+    run_command("publish_scheduled", env=redis_env(REDIS_URL, server.prefix))
+    assert shown_everywhere(server, cookie, scheduled_path, "Programmé avec Redis")
+    assert shown_everywhere(server, cookie, course_path, "Programmé avec Redis")
