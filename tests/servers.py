@@ -67,9 +67,11 @@ def server_env(**extra) -> dict:
     return env
 
 
-def run_command(*args, timeout=120, env=None) -> str:
+def run_command(*args, timeout=300, env=None) -> str:
     """``manage.py <args>`` in another process on the test database
-    (``env``: more environment variables, e.g. :func:`redis_env`)."""
+    (``env``: more environment variables, e.g. :func:`redis_env`). Starting
+    Django alone took 50 s of wall time on the shared 2-CPU machine (load 20),
+    hence the generous timeout."""
     done = subprocess.run(
         [sys.executable, str(BASE_DIR / "manage.py"), *args],
         cwd=BASE_DIR,
