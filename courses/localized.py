@@ -114,6 +114,12 @@ def remember(page: Page, shown: Page) -> None:
     )
 
 
+def remember_title(page: Page, title: str, language: str) -> None:
+    """Say that ``page`` is shown under ``title``, in ``language`` (a version
+    the caller has already found, e.g. from a cached outline; no query)."""
+    setattr(page, ATTRIBUTE, Version(page, title, language, reader_language()))
+
+
 def localize_related(objects: Iterable, *attributes: str) -> list:
     """:func:`localize` the pages that ``objects`` point at, through
     ``attributes`` ("course", "session.course"); returns the objects."""

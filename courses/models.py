@@ -13,7 +13,6 @@ import html
 
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
@@ -34,7 +33,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from kalanso.bilingual import BilingualNameMixin
-from kalanso.generation import page_cache_generation
+from kalanso.generation import cached_fragment
 from kalanso.pages import CachedViewRestrictionsMixin, PageViewMixin
 
 from .blocks import PERSONAL_BLOCKS, LessonBodyBlock
@@ -303,10 +302,9 @@ class LessonPage(PageViewMixin, CachedViewRestrictionsMixin, Page):
     @cached_property
     def course(self):
         """The course this lesson belongs to (cached until the next publication)."""
-        key = f"lesson-course:{self.pk}:{page_cache_generation()}"
-        course = cache.get(key)
-        if course is None:
-            course = (
+
+        def compute():
+            return (
                 CoursePage.objects.ancestor_of(self)
                 .select_related("locale")
                 .only(
@@ -321,8 +319,8 @@ class LessonPage(PageViewMixin, CachedViewRestrictionsMixin, Page):
                 )
                 .first()
             )
-            cache.set(key, course, settings.FRAGMENT_CACHE_SECONDS)
-        return course
+
+        return cached_fragment(f"lesson-course:{self.pk}", compute)
 
     def serve(self, request, *args, **kwargs):
         course = self.course
@@ -341,18 +339,17 @@ class LessonPage(PageViewMixin, CachedViewRestrictionsMixin, Page):
         """HTML of the blocks that are the same for every reader, cached per revision."""
         published = self.last_published_at.timestamp() if self.last_published_at else 0
         key = f"lesson-body:{self.pk}:{self.latest_revision_id}:{published}:{get_language()}"
-        parts = cache.get(key)
-        if parts is None:
-            parts = [
+        return cached_fragment(
+            key,
+            lambda: [
                 None
                 if block.block_type in PERSONAL_BLOCKS
                 else render_to_string(
                     "courses/includes/shared_block.html", {"block": block}
                 )
                 for block in self.body
-            ]
-            cache.set(key, parts, settings.FRAGMENT_CACHE_SECONDS)
-        return parts
+            ],
+        )
 
 
 class ResourceIndexPage(PageViewMixin, CachedViewRestrictionsMixin, Page):

@@ -5,16 +5,12 @@ for that). Whether a course is complete is decided by ``courses.completion``."""
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from django.conf import settings
-from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import CharField, DateTimeField, Q, TextField, Value
 from django.utils.translation import get_language
-
-from wagtail.models import Locale
 
 from assessments.models import Attempt, AttemptQuestion, Quiz
 from assessments.selectors import knowledge_gain, quiz_results
-from kalanso.generation import page_cache_generation
+from kalanso.generation import cached_fragment, cached_fragments
 
 from . import localized
 from .completion import (
@@ -24,6 +20,7 @@ from .completion import (
     trainee_test_ids,
 )
 from .models import (
+    CourseIndexPage,
     CoursePage,
     Enrolment,
     LessonPage,
@@ -72,10 +69,13 @@ def course_outline(*, course: CoursePage, request=None) -> Outline:
     """Modules and lessons of a course in order: two queries, then cached until
     the next publication. Its lessons are the ones the completion rule
     requires (``courses.completion.required_lessons``)."""
-    key = f"course-outline:{course.pk}:{page_cache_generation()}:{get_language()}"
-    outline = cache.get(key)
-    if outline is not None:
-        return outline
+    return cached_fragment(
+        f"course-outline:{course.pk}:{get_language()}",
+        lambda: _course_outline(course, request),
+    )
+
+
+def _course_outline(course, request) -> Outline:
     modules = []
     by_path = {}
     for number, module in enumerate(
@@ -121,9 +121,7 @@ def course_outline(*, course: CoursePage, request=None) -> Outline:
         )
         module.lessons.append(item)
         lessons.append(item)
-    outline = Outline(modules=modules, lessons=lessons)
-    cache.set(key, outline, settings.FRAGMENT_CACHE_SECONDS)
-    return outline
+    return Outline(modules=modules, lessons=lessons)
 
 
 @dataclass
@@ -140,6 +138,9 @@ class CourseProgress:
     post_test: Quiz | None = None
     pre_attempt: Attempt | None = None  # best submitted attempt
     post_attempt: Attempt | None = None
+    # The reader's answers to a lesson's reflections, by block id, when asked
+    # for (``reflections_of``).
+    reflections: dict = field(default_factory=dict)
 
     @property
     def post_test_passed(self):
@@ -189,10 +190,17 @@ class CourseProgress:
 
 
 def course_progress(
-    *, user, course: CoursePage, outline: Outline, with_tests: bool = True
+    *,
+    user,
+    course: CoursePage,
+    outline: Outline,
+    with_tests: bool = True,
+    reflections_of: LessonPage | None = None,
 ) -> CourseProgress:
     """The trainee's progress; ``with_tests`` adds the pre/post-test results
-    (the course page shows them, a lesson page does not need them)."""
+    (the course page shows them, a lesson page does not need them);
+    ``reflections_of`` a lesson: the reader's answers to its reflections,
+    read in the same query as the lessons done."""
     enrolment = (
         Enrolment.objects.filter(user=user, course_key=course.translation_key)
         .select_related("last_lesson")
@@ -207,10 +215,8 @@ def course_progress(
         )
         .first()
     )
-    completed = set(
-        LessonProgress.objects.filter(
-            user=user, lesson_key__in=outline.lesson_keys
-        ).values_list("lesson_key", flat=True)
+    completed, reflections = _lessons_done_and_reflections(
+        user=user, lesson_keys=outline.lesson_keys, lesson=reflections_of
     )
     pre_id, post_id = (
         trainee_test_ids(course, enrolment) if with_tests else (None, None)
@@ -235,7 +241,41 @@ def course_progress(
         post_test=quizzes.get(post_id),
         pre_attempt=results.best.get(pre_id) if results else None,
         post_attempt=results.best.get(post_id) if results else None,
+        reflections=reflections,
     )
+
+
+def _lessons_done_and_reflections(*, user, lesson_keys, lesson=None):
+    """The keys of the lessons done among ``lesson_keys``, and the reader's
+    answers to ``lesson``'s reflections by block id: one query (a UNION of
+    the two tables' rows: a lesson done has no block id)."""
+    done = LessonProgress.objects.filter(
+        user=user, lesson_key__in=lesson_keys
+    ).annotate(
+        row_block=Value("", output_field=CharField()),
+        row_text=Value("", output_field=TextField()),
+        row_updated=Value(None, output_field=DateTimeField()),
+    )
+    done = done.values_list("lesson_key", "row_block", "row_text", "row_updated")
+    if lesson is None:
+        return {row[0] for row in done}, {}
+    answers = ReflectionAnswer.objects.filter(
+        user=user, lesson_key=lesson.translation_key
+    ).values_list("lesson_key", "block_id", "text", "updated_at")
+    completed, reflections = set(), {}
+    for key, block_id, text, updated_at in done.union(answers, all=True):
+        if not block_id:
+            completed.add(key)
+            continue
+        reflections[block_id] = ReflectionAnswer(
+            user=user,
+            lesson=lesson,
+            lesson_key=key,
+            block_id=block_id,
+            text=text,
+            updated_at=updated_at,
+        )
+    return completed, reflections
 
 
 def featured_courses(*, locale, limit=6):
@@ -320,7 +360,10 @@ class LearningRow:
 
 def my_learning(*, user, request=None) -> list[LearningRow]:
     """Enrolled courses, in the reader's language where a version exists, with
-    progress: at most five queries whatever the number of courses."""
+    progress: the enrolments, the lessons done and the tests' results (three
+    queries whatever the number of courses); the courses in the reader's
+    language and their outlines are fragments cached until the next
+    publication."""
     enrolments = list(
         Enrolment.objects.filter(user=user)
         .select_related("course", "course__locale", "last_lesson")
@@ -328,39 +371,21 @@ def my_learning(*, user, request=None) -> list[LearningRow]:
     )
     if not enrolments:
         return []
-    keys = [e.course_key for e in enrolments]
-    local = {
-        c.translation_key: c
-        for c in CoursePage.objects.live()
-        .filter(translation_key__in=keys, locale=Locale.get_active())
-        .select_related("locale")
+    in_language = courses_in_language([e.course_key for e in enrolments])
+    courses = {
+        e.course_key: in_language.get(e.course_key, e.course) for e in enrolments
     }
-    courses = {e.course_key: local.get(e.course_key, e.course) for e in enrolments}
+    lessons_by_course = course_lessons(list(courses.values()), request=request)
+    lessons_by_course = {
+        key: lessons_by_course.get(course.pk, []) for key, course in courses.items()
+    }
     for course in courses.values():  # shown as they are (marked when foreign)
         localized.remember(course, course)
-    lessons_by_course = {}
-    path_to_key = {course.path: key for key, course in courses.items()}
-    for lesson in (
-        required_lessons(*courses.values())
-        .select_related("locale")
-        .order_by("path")
-        .only(
-            "id",
-            "title",
-            "path",
-            "depth",
-            "url_path",
-            "translation_key",
-            "locale__language_code",
-        )
-    ):
-        course_path = lesson.path[: -2 * lesson.steplen]
-        lessons_by_course.setdefault(path_to_key[course_path], []).append(lesson)
     finished = set(
         LessonProgress.objects.filter(
             user=user,
             lesson_key__in=[
-                lesson.translation_key
+                lesson.key
                 for lessons in lessons_by_course.values()
                 for lesson in lessons
             ],
@@ -379,34 +404,118 @@ def my_learning(*, user, request=None) -> list[LearningRow]:
         )
         # "Last lesson opened" names the lesson in the language the course
         # is shown in (no query: the lessons are loaded).
-        opened = next((x for x in lessons if x.translation_key == last_key), None)
+        opened = next((x for x in lessons if x.key == last_key), None)
         if opened is not None:
-            localized.remember(enrolment.last_lesson, opened)
+            localized.remember_title(
+                enrolment.last_lesson, opened.title, opened.language
+            )
         resume = next(
-            (
-                x
-                for x in lessons
-                if x.translation_key == last_key and last_key not in finished
-            ),
+            (x for x in lessons if x.key == last_key and last_key not in finished),
             None,
-        ) or next((x for x in lessons if x.translation_key not in finished), None)
+        ) or next((x for x in lessons if x.key not in finished), None)
         rows.append(
             LearningRow(
                 enrolment=enrolment,
                 course=courses[enrolment.course_key],
                 completion=completion_of(
-                    required_keys=[x.translation_key for x in lessons],
+                    required_keys=[x.key for x in lessons],
                     done_keys=finished,
                     post_test_id=post_id,
                     passed_quiz_ids=results.passed,
                     completed_at=enrolment.completed_at,
                 ),
-                resume_url=resume.get_url(request) if resume else None,
+                resume_url=resume.url if resume else None,
                 pre_attempt=results.best.get(pre_id),
                 post_attempt=results.best.get(post_id),
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class LessonLink:
+    key: UUID
+    url: str
+    title: str
+    language: str
+
+
+def courses_in_language(course_keys) -> dict:
+    """The live courses of those translation keys in the reader's language
+    (translation key -> course; absent when there is no such version): one
+    query for those not cached yet, cached until the next publication."""
+    language = get_language()
+
+    def compute(keys):
+        found = {
+            course.translation_key: course
+            for course in CoursePage.objects.live()
+            .filter(translation_key__in=keys, locale__language_code=language)
+            .select_related("locale")
+        }
+        # False: known to have no version in this language (cached too).
+        return {key: found.get(key, False) for key in keys}
+
+    courses = cached_fragments(
+        {key: f"course-in-language:{key}:{language}" for key in set(course_keys)},
+        compute,
+    )
+    return {key: course for key, course in courses.items() if course}
+
+
+def course_lessons(courses, *, request=None) -> dict:
+    """The lessons each course requires, in order, as links (course id ->
+    [LessonLink]): one query for the courses not cached yet, cached until the
+    next publication."""
+    language = get_language()
+    by_id = {course.pk: course for course in courses}
+
+    def compute(ids):
+        path_to_id = {by_id[i].path: i for i in ids}
+        lessons = {i: [] for i in ids}
+        for lesson in (
+            required_lessons(*(by_id[i] for i in ids))
+            .select_related("locale")
+            .order_by("path")
+            .only(
+                "id",
+                "title",
+                "path",
+                "depth",
+                "url_path",
+                "translation_key",
+                "locale__language_code",
+            )
+        ):
+            course_id = path_to_id[lesson.path[: -2 * lesson.steplen]]
+            lessons[course_id].append(
+                LessonLink(
+                    key=lesson.translation_key,
+                    url=lesson.get_url(request),
+                    title=lesson.title,
+                    language=lesson.locale.language_code,
+                )
+            )
+        return lessons
+
+    return cached_fragments(
+        {i: f"course-lesson-links:{i}:{language}" for i in by_id}, compute
+    )
+
+
+def catalogue_url(request=None) -> str:
+    """The course catalogue in the reader's language ("" when there is none),
+    cached until the next publication."""
+
+    def compute():
+        catalogue = (
+            CourseIndexPage.objects.live()
+            .filter(locale__language_code=get_language())
+            .first()
+        )
+        return (catalogue.get_url(request) if catalogue else None) or ""
+
+    return cached_fragment(f"catalogue-url:{get_language()}", compute)
 
 
 def lesson_navigation(*, lesson: LessonPage, course: CoursePage, request) -> dict:
@@ -431,16 +540,6 @@ def lesson_navigation(*, lesson: LessonPage, course: CoursePage, request) -> dic
             if position is not None and position + 1 < len(outline.lessons)
             else None
         ),
-    }
-
-
-def lesson_reflections(*, user, lesson: LessonPage) -> dict[str, ReflectionAnswer]:
-    """The user's private answers to the lesson's reflection prompts, by block id."""
-    return {
-        r.block_id: r
-        for r in ReflectionAnswer.objects.filter(
-            user=user, lesson_key=lesson.translation_key
-        )
     }
 
 

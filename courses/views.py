@@ -11,8 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from wagtail.models import Locale
-
 from assessments.forms import AttemptForm
 from assessments.review import review_rows
 from assessments.selectors import latest_attempts
@@ -31,11 +29,11 @@ from .models import (
 from .selectors import (
     attempt_questions,
     catalogue_courses,
+    catalogue_url,
     course_outline,
     course_progress,
     knowledge_check_blocks,
     lesson_navigation,
-    lesson_reflections,
     library_resources,
 )
 from .selectors import my_learning as my_learning_rows
@@ -91,7 +89,11 @@ def lesson_page(page: LessonPage, request) -> dict:
     reflections = {}
     if user.is_authenticated:
         progress = course_progress(
-            user=user, course=course, outline=context["outline"], with_tests=False
+            user=user,
+            course=course,
+            outline=context["outline"],
+            with_tests=False,
+            reflections_of=page,
         )
         context["progress"] = progress
         context["lesson_done"] = page.translation_key in progress.completed_keys
@@ -99,7 +101,7 @@ def lesson_page(page: LessonPage, request) -> dict:
             lesson_viewed(
                 user=user, lesson=page, course=course, enrolment=progress.enrolment
             )
-        reflections = lesson_reflections(user=user, lesson=page)
+        reflections = progress.reflections
 
     # Shared blocks come from the cache; personal blocks are rendered per reader.
     shared = page.rendered_shared_blocks()
@@ -187,14 +189,11 @@ def _back(request, fallback):
 @login_required
 def my_learning(request):
     rows = my_learning_rows(user=request.user, request=request)
-    catalogue = (
-        CourseIndexPage.objects.live().filter(locale=Locale.get_active()).first()
-    )
     return render(
         request,
         "courses/my_learning.html",
         {
-            "catalogue_url": catalogue.get_url(request) if catalogue else None,
+            "catalogue_url": catalogue_url(request) or None,
             "in_progress": [r for r in rows if not r.is_complete],
             "completed": [r for r in rows if r.is_complete],
         },

@@ -10,7 +10,6 @@ GET/HEAD are never cached: personal pages stay personal.
 """
 
 from django.conf import settings
-from django.core.cache import cache
 from django.middleware.cache import FetchFromCacheMiddleware, UpdateCacheMiddleware
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils.translation import get_language
@@ -22,6 +21,7 @@ from wagtail.views import serve as wagtail_serve
 # load, when this one cannot be imported yet); still importable from here.
 from kalanso.generation import (  # noqa: F401
     GENERATION_KEY,
+    cached_fragment,
     invalidate_page_cache,
     page_cache_generation,
 )
@@ -81,17 +81,20 @@ class CachedPageRouteMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if view_func is not wagtail_serve or request.method not in ("GET", "HEAD"):
             return None
-        key = f"route:{request.get_host()}:{get_language()}:{_prefix(request)}:{request.path}"
-        cached = cache.get(key)
+        path = view_args[0] if view_args else view_kwargs.get("path", "")
+
+        def compute():
+            site = Site.find_for_request(request)
+            route = Page.route_for_request(request, path)
+            if site is None or route is None:
+                return None  # not cached: a 404 or another site
+            # Stored before the page is served, so nothing personal is cached.
+            return (site, route)
+
+        key = f"route:{request.get_host()}:{get_language()}:{request.path}"
+        cached = cached_fragment(key, compute)
         if cached is not None:
             request._wagtail_site, request._wagtail_route_for_request = cached
-            return None
-        path = view_args[0] if view_args else view_kwargs.get("path", "")
-        site = Site.find_for_request(request)
-        route = Page.route_for_request(request, path)
-        if site is not None and route is not None:
-            # Stored before the page is served, so nothing personal is cached.
-            cache.set(key, (site, route), settings.FRAGMENT_CACHE_SECONDS)
         return None
 
 

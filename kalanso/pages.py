@@ -2,13 +2,11 @@
 
 from collections.abc import Callable
 
-from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 
 from wagtail.models import PageViewRestriction, get_page_models
 
-from kalanso.generation import page_cache_generation
+from kalanso.generation import cached_fragment
 
 
 class CachedViewRestrictionsMixin:
@@ -18,11 +16,9 @@ class CachedViewRestrictionsMixin:
     Saving or deleting a restriction clears the flag (kalanso.home.signals)."""
 
     def get_view_restrictions(self):
-        key = f"any-view-restriction:{page_cache_generation()}"
-        exists = cache.get(key)
-        if exists is None:
-            exists = PageViewRestriction.objects.exists()
-            cache.set(key, exists, settings.FRAGMENT_CACHE_SECONDS)
+        exists = cached_fragment(
+            "any-view-restriction", PageViewRestriction.objects.exists
+        )
         if not exists:
             return PageViewRestriction.objects.none()
         return super().get_view_restrictions()

@@ -60,9 +60,13 @@ def _default_language():
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
+    from kalanso.generation import clear_local_fragments
+
     cache.clear()
+    clear_local_fragments()
     yield
     cache.clear()
+    clear_local_fragments()
 
 
 class RateLimitClock:

@@ -217,8 +217,13 @@ class UserRoles:
     ``{% if roles.can_see_trainer_directory %}``. An unknown name raises
     ``AttributeError`` (which a template renders as false)."""
 
-    def __init__(self, user):
+    def __init__(self, user, known=None):
         self._user = user
+        # Answers already known (cached with the navigation, see
+        # kalanso.context_processors): not asked again.
+        for name, value in (known or {}).items():
+            if name in PREDICATES:
+                setattr(self, name, value)
 
     def __getattr__(self, name):
         try:

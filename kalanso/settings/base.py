@@ -80,6 +80,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kalanso.generation.GenerationMiddleware",
     "kalanso.middleware.PublicPageCacheUpdateMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -313,6 +314,7 @@ MEDIA_ORIGIN = s3_media_origin(os.environ)
 
 # Caching: Redis when REDIS_URL is set, local memory otherwise.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Keys in Redis start with it (several sites, or a benchmark, can share one).
 CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "kalanso")
 
 
@@ -366,6 +368,18 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 100_000},
         },
     }
+# The page-cache generation (kalanso/generation.py) must be shared by every
+# process: in Redis when there is one, otherwise in this file.
+KALANSO_GENERATION_FILE = (
+    ""
+    if REDIS_URL
+    else os.environ.get(
+        "KALANSO_GENERATION_FILE", str(BASE_DIR / "var" / "page-cache-generation")
+    )
+)
+# Fragments are also kept in each process, in front of Redis (keyed by the
+# generation, so a publication anywhere drops them everywhere).
+KALANSO_LOCAL_FRAGMENT_CACHE = bool(REDIS_URL)
 CACHE_MIDDLEWARE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 CACHE_MIDDLEWARE_KEY_PREFIX = "pages"
 # Rendered lesson bodies are shared by every reader of a page revision.

@@ -32,6 +32,21 @@ PRIVATE_MEDIA_ROOT = Path(  # noqa: F405
 if PRIVATE_MEDIA_ROOT_OWNED:
     # Also for processes that run no test session (the xdist controller).
     atexit.register(shutil.rmtree, PRIVATE_MEDIA_ROOT, ignore_errors=True)
+# Each test process (xdist worker) its own generation; a server process that a
+# test starts is given the same file.
+KALANSO_GENERATION_FILE = os.environ.get("KALANSO_GENERATION_FILE") or os.path.join(
+    tempfile.gettempdir(), f"kalanso-test-generation-{os.getpid()}"
+)
+KALANSO_LOCAL_FRAGMENT_CACHE = False
+# A process a test starts on Redis' set-up (tests/servers.py: redis_env).
+if os.environ.get("KALANSO_TEST_SERVER_REDIS_URL"):
+    CACHES["default"] = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": os.environ["KALANSO_TEST_SERVER_REDIS_URL"],
+        "KEY_PREFIX": os.environ["KALANSO_TEST_SERVER_CACHE_PREFIX"],
+    }
+    KALANSO_GENERATION_FILE = ""
+    KALANSO_LOCAL_FRAGMENT_CACHE = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "private": {

@@ -115,3 +115,37 @@ def test_my_learning_constant_queries(client, trainee, course):
     client.post(reverse("courses:enrol", args=[extra.pk]))
     three = count_queries(client, reverse("courses:my_learning"))
     assert one == three
+
+
+def test_logged_in_lesson_three_queries_with_its_reflection(client, trainee, course):
+    """Warm, a logged-in lesson asks for the user, the enrolment, and (one
+    query) the lessons done with the reader's answers to its reflections
+    (issue #18); the answer shows, to its author only."""
+    from courses.models import ReflectionAnswer
+
+    lesson = middle_lesson(course)
+    block_id = next(b.id for b in lesson.body if b.block_type == "reflection")
+    client.force_login(trainee)
+    client.post(reverse("courses:enrol", args=[course.pk]))
+    client.post(reverse("courses:complete_lesson", args=[lesson.pk]))
+    response = client.post(
+        reverse("courses:save_reflection", args=[lesson.pk, block_id]),
+        {"text": "Ma note sur les connecteurs"},
+    )
+    assert response.status_code == 302
+    assert ReflectionAnswer.objects.filter(user=trainee).count() == 1
+    client.get(lesson.url)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(lesson.url)
+    assert response.status_code == 200
+    assert len(ctx.captured_queries) <= 3, "\n".join(
+        q["sql"] for q in ctx.captured_queries
+    )
+    page = response.content.decode()
+    assert "Ma note sur les connecteurs" in page
+    assert response.context["lesson_done"] is True
+
+    from courses.factories import user_with_role
+
+    client.force_login(user_with_role("other@example.org", "Trainee"))
+    assert "Ma note sur les connecteurs" not in client.get(lesson.url).content.decode()

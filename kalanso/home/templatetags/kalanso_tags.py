@@ -5,30 +5,36 @@ language until the next publication (see kalanso.middleware)."""
 
 from django import template
 from django.conf import settings
-from django.core.cache import cache
 from django.template.defaultfilters import filesizeformat
+from django.template.loader import render_to_string
 from django.urls import translate_url
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info
 
 from wagtail.models import Page, Site
 
-from kalanso.generation import page_cache_generation
+from kalanso.generation import cached_fragment
 
 register = template.Library()
 
 
 def _cached(key, compute):
-    full_key = f"chrome:{key}:{page_cache_generation()}:{get_language()}"
-    value = cache.get(full_key)
-    if value is None:
-        value = compute()
-        cache.set(full_key, value, settings.FRAGMENT_CACHE_SECONDS)
-    return value
+    return cached_fragment(f"chrome:{key}:{get_language()}", compute)
 
 
-@register.simple_tag
-def page_cache_generation_tag():
-    return page_cache_generation()
+@register.simple_tag(takes_context=True)
+def site_footer(context):
+    """The footer (site settings, links), rendered once per language and
+    generation."""
+    request = context.get("request")
+
+    def compute():
+        return render_to_string(
+            "includes/site_footer.html",
+            {"settings": context.get("settings"), "request": request},
+        )
+
+    return mark_safe(_cached("footer", compute))
 
 
 @register.inclusion_tag("includes/language_links.html", takes_context=True)
