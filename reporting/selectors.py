@@ -458,6 +458,9 @@ def online_gain_sums(f: Filters, *, by_year: bool = False) -> dict:
         rows = cursor.fetchall()
     result = {}
     for period, n, pre, post, improved, *counts in rows:
+        # EXTRACT gives a numeric on PostgreSQL: the year as an int, like
+        # the ORM's ExtractYear.
+        period = int(period) if period is not None else ALL
         result[period] = {
             "n": n or 0,
             "pre_sum": _decimal(pre),
