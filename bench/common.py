@@ -139,9 +139,10 @@ def plain_static_files():
 # --- PostgreSQL ------------------------------------------------------------------------
 
 
-def check_postgres(database_url: str) -> str:
+def check_postgres(database_url: str, *, drop: bool = True) -> str:
     """The name of the scratch database, once PostgreSQL answers and the old
-    one is dropped; BenchError otherwise."""
+    one is dropped (unless ``drop`` is false: a benchmark measuring again on
+    the data it built); BenchError otherwise."""
     parts = urlsplit(database_url)
     if parts.scheme not in {"postgres", "postgresql", "pgsql"}:
         raise BenchError(
@@ -167,7 +168,8 @@ def check_postgres(database_url: str) -> str:
             autocommit=True,
         ) as conn:
             version = conn.execute("SHOW server_version").fetchone()[0]
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            if drop:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     except psycopg.OperationalError as exc:
         host = f"{parts.hostname or '127.0.0.1'}:{parts.port or 5432}"
         raise BenchError(
@@ -175,7 +177,8 @@ def check_postgres(database_url: str) -> str:
             "Start it, or set DATABASE_URL=postgres://USER[:PASSWORD]@HOST:PORT/"
             "kalanso_bench."
         ) from exc
-    log(f"PostgreSQL {version}, database {name!r} (dropped and recreated).")
+    what = "dropped and recreated" if drop else "kept"
+    log(f"PostgreSQL {version}, database {name!r} ({what}).")
     return name
 
 

@@ -705,6 +705,112 @@ TABLE_ORDER = [
 ]
 
 
+def empty_figures() -> dict:
+    """The filtered figures of a period without data."""
+    return {
+        "cube": {"online": {}, "cascade": {}},
+        "generations": {},
+        "online_gain": selectors.empty_gain_sums(),
+        "timeline": {"online": {}, "cascade": {}},
+        "sessions": {},
+        "courses": {},
+    }
+
+
+def add_figures(total: dict, part: dict) -> dict:
+    """Add ``part``'s figures to ``total`` (nested dictionaries of counts
+    and sums, in place): the figures of a longer period are the sums of its
+    years'."""
+    for key, value in part.items():
+        if isinstance(value, dict):
+            add_figures(total.setdefault(key, {}), value)
+        else:
+            total[key] = total.get(key, 0) + value
+    return total
+
+
+@dataclass
+class _Read:
+    """What one reading of the database gives: the figures per period
+    (``{period: figures}``, see :func:`empty_figures`) and what does not
+    depend on the period."""
+
+    figures: dict
+    regions: list
+    pool: dict
+    titles: dict
+    extra: object = None
+
+
+def _read(f: Filters, *, by_year: bool, public_titles: bool, between=None) -> _Read:
+    """Every figure of the report in a fixed number of queries (about
+    fifteen), for the filtered period or, ``by_year``, for each calendar
+    year at once (one GROUP BY per figure, never a query per year).
+    ``between`` is called after the first figures are read (its result is
+    ``extra``): what it reads belongs to the same snapshot."""
+    periods: dict = defaultdict(empty_figures)
+    regions = selectors.regions()
+    for period, cube in selectors.reach_cube(f, by_year=by_year).items():
+        periods[period]["cube"] = cube
+    extra = between() if between is not None else None
+    for period, gens in selectors.generations(f, by_year=by_year).items():
+        periods[period]["generations"] = gens
+    for period, sums in selectors.online_gain_sums(f, by_year=by_year).items():
+        periods[period]["online_gain"] = sums
+    for source, months in selectors.timeline(f).items():
+        for month, n in months.items():
+            period = month.year if by_year else selectors.ALL
+            periods[period]["timeline"][source][month] = n
+    for period, counts in selectors.sessions_by_status(f, by_year=by_year).items():
+        periods[period]["sessions"] = counts
+    for period, rows in selectors.course_rows(f, by_year=by_year).items():
+        periods[period]["courses"] = rows
+    keys = {key for figures in periods.values() for key in figures["courses"]}
+    return _Read(
+        figures=dict(periods),
+        regions=regions,
+        pool=selectors.trainer_pool(),
+        titles=selectors.course_titles(keys, public_only=public_titles),
+        extra=extra,
+    )
+
+
+def _assemble(
+    f: Filters, figures: dict, read: _Read, *, published: bool, public_titles: bool
+) -> Report:
+    """A report from figures already read (no query)."""
+    builder = _Builder(f)
+    generations = figures["generations"]
+    gains = {
+        "cascade": selectors.cascade_gain_from(generations),
+        "online": selectors.gain_from(**figures["online_gain"]),
+    }
+    builder.build_reach(figures["cube"], read.regions)
+    builder.build_generations(generations, gains)
+    builder.build_timeline(figures["timeline"])
+    builder.build_gain(gains)
+    builder.build_pool(read.pool)
+    builder.build_sessions(figures["sessions"])
+    builder.build_courses(
+        selectors.course_table(
+            figures["courses"], read.titles, public_only=public_titles
+        )
+    )
+    builder.build_summary(gains)
+    report = Report(
+        filters=f,
+        tables={slug: builder.tables[slug] for slug in TABLE_ORDER},
+        values=builder.values,
+        relations=builder.relations,
+        published=published,
+        generated_at=timezone.now(),
+        extra={"regions": read.regions},
+    )
+    if published:
+        report.status = suppression.protect(report.values, report.relations)
+    return report
+
+
 def build(
     filters: Filters | None = None,
     *,
@@ -721,31 +827,48 @@ def build(
     if public_titles is None:
         public_titles = published
     f = resolve(filters or Filters())
-    builder = _Builder(f)
-    regions = selectors.regions()
-    cube = selectors.reach_cube(f)
-    generations = selectors.by_generation(f)
-    gains = {
-        "cascade": selectors.cascade_gain_from(generations),
-        "online": selectors.online_gain(f),
-    }
-    builder.build_reach(cube, regions)
-    builder.build_generations(generations, gains)
-    builder.build_timeline(selectors.timeline(f))
-    builder.build_gain(gains)
-    builder.build_pool(selectors.trainer_pool())
-    builder.build_sessions(selectors.sessions_by_status(f))
-    builder.build_courses(selectors.course_completion(f, public_only=public_titles))
-    builder.build_summary(gains)
-    report = Report(
-        filters=f,
-        tables={slug: builder.tables[slug] for slug in TABLE_ORDER},
-        values=builder.values,
-        relations=builder.relations,
-        published=published,
-        generated_at=timezone.now(),
-        extra={"regions": regions},
+    read = _read(f, by_year=False, public_titles=public_titles)
+    figures = read.figures.get(selectors.ALL) or empty_figures()
+    return _assemble(f, figures, read, published=published, public_titles=public_titles)
+
+
+def build_yearly(year_filters, years=None, *, public_titles: bool = True) -> dict:
+    """The exact all-time report and one report per calendar year,
+    ``{None: Report, year: Report, …}``, from one reading of the database:
+    the same fixed number of queries as :func:`build`, whatever the number
+    of years. Each year's report is the one :func:`build` gives for
+    ``year_filters(year)``; the all-time report's figures are the sums of
+    the years'.
+
+    ``years``: called between the first queries and the others (see
+    :func:`_read`), it returns the years to report on (the years with
+    figures are added to them, and the gaps between them filled)."""
+    read = _read(
+        resolve(Filters()), by_year=True, public_titles=public_titles, between=years
     )
-    if published:
-        report.status = suppression.protect(report.values, report.relations)
-    return report
+    found = {period for period in read.figures if period is not None}
+    found.update(read.extra or ())
+    overall = empty_figures()
+    for period in sorted(found):
+        add_figures(overall, read.figures.get(period, {}))
+    if None in read.figures:  # a date that is not recorded: all time only
+        add_figures(overall, read.figures[None])
+    reports = {
+        None: _assemble(
+            resolve(Filters()),
+            overall,
+            read,
+            published=False,
+            public_titles=public_titles,
+        )
+    }
+    if found:
+        for year in range(min(found), max(found) + 1):
+            reports[year] = _assemble(
+                year_filters(year),
+                read.figures.get(year) or empty_figures(),
+                read,
+                published=False,
+                public_titles=public_titles,
+            )
+    return reports

@@ -37,7 +37,7 @@ from django.db.models import (
     Q,
     Sum,
 )
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import ExtractYear, TruncMonth
 from django.utils.translation import get_language, gettext
 
 from assessments.models import Attempt
@@ -132,6 +132,24 @@ def sessions(f: Filters):
     return qs
 
 
+# Periods ----------------------------------------------------------------------------
+
+ALL = None  # the period of figures that are not split by year
+
+
+def _grouped(qs, date_field: str, by_year: bool, *fields):
+    """``qs.values(*fields)``, with ``period`` first (the calendar year of
+    ``date_field`` in the site's time zone, like the filters) when
+    ``by_year``: one GROUP BY for every year at once."""
+    if by_year:
+        return qs.annotate(period=ExtractYear(date_field)).values("period", *fields)
+    return qs.values(*fields)
+
+
+def _period(row: dict):
+    return row.pop("period", ALL)
+
+
 # Reach ----------------------------------------------------------------------------
 
 
@@ -139,31 +157,50 @@ def regions() -> list[Region]:
     return list(Region.objects.order_by("sort_order", "name"))
 
 
-def reach_cube(f: Filters) -> dict:
-    """``{source: {(region_id, organisation type, sex): count}}`` for the two
-    sources ("online", "cascade"): one query each. Every breakdown by region,
-    organisation type or sex, and the totals, are sums over this cube."""
+def reach_cube(f: Filters, *, by_year: bool = False) -> dict:
+    """``{period: {source: {(region_id, organisation type, sex): count}}}``
+    for the two sources ("online", "cascade"): one query each. Every
+    breakdown by region, organisation type or sex, and the totals, are sums
+    over this cube. ``period``: the year (of the session's first day, of the
+    completion) when ``by_year``, else :data:`ALL`."""
     cascade = (
-        participants(f)
-        .values_list("session__region_id", "organisation_type", "sex")
+        _grouped(
+            participants(f),
+            "session__start_date",
+            by_year,
+            "session__region_id",
+            "organisation_type",
+            "sex",
+        )
         .annotate(n=Count("pk"))
         .order_by()
     )
     online = (
-        completions(f)
-        .values_list("user__region_id", "user__organisation__type", "user__gender")
+        _grouped(
+            completions(f),
+            "completed_at",
+            by_year,
+            "user__region_id",
+            "user__organisation__type",
+            "user__gender",
+        )
         .annotate(n=Count("pk"))
         .order_by()
     )
-    cube = {"online": defaultdict(int), "cascade": defaultdict(int)}
+    result: dict = {}
     for source, rows in (("cascade", cascade), ("online", online)):
-        for region_id, org_type, sex, n in rows:
-            cube[source][(region_id, org_type or UNKNOWN, sex or UNKNOWN)] += n
-    return {source: dict(cells) for source, cells in cube.items()}
+        for row in rows:
+            period = _period(row)
+            region_id, org_type, sex, n = row.values()
+            cube = result.setdefault(period, {"online": {}, "cascade": {}})[source]
+            dims = (region_id, org_type or UNKNOWN, sex or UNKNOWN)
+            cube[dims] = cube.get(dims, 0) + n
+    return result
 
 
 def timeline(f: Filters) -> dict:
-    """``{source: {first day of month: count}}``: one query per source."""
+    """``{source: {first day of month: count}}``: one query per source (a
+    month's year is its period)."""
     cascade = (
         participants(f)
         .annotate(month=TruncMonth("session__start_date"))
@@ -209,12 +246,26 @@ def _band_conditions():
     return conditions
 
 
-def by_generation(f: Filters) -> dict:
-    """Per generation (None = lead trainer outside the lineage): sessions,
-    participants, women, participants with both scores, sums of their pre and
-    post scores, how many improved and how many fall in each gain band. Two
-    queries: the lineage (recursive) and one GROUP BY lead trainer over the
-    participants (the cascade's knowledge gain is summed from it too)."""
+def _empty_generation() -> dict:
+    return {
+        "sessions": 0,
+        "participants": 0,
+        "women": 0,
+        "scored": 0,
+        "pre_sum": Decimal(0),
+        "post_sum": Decimal(0),
+        "improved": 0,
+        "bands": dict.fromkeys((k for k, _l, _h in GAIN_BANDS), 0),
+    }
+
+
+def generations(f: Filters, *, by_year: bool = False) -> dict:
+    """``{period: {generation: figures}}`` (generation None = lead trainer
+    outside the lineage): sessions, participants, women, participants with
+    both scores, sums of their pre and post scores, how many improved and
+    how many fall in each gain band. Two queries: the lineage (recursive)
+    and one GROUP BY lead trainer (and year) over the participants (the
+    cascade's knowledge gain is summed from it too)."""
     generation_of = lineage.generations()
     scored = _scored()
     bands = {
@@ -222,9 +273,12 @@ def by_generation(f: Filters) -> dict:
         for key, condition in _band_conditions().items()
     }
     rows = (
-        participants(f)
-        .annotate(gain=F("post_score") - F("pre_score"))
-        .values("session__lead_trainer_id")
+        _grouped(
+            participants(f).annotate(gain=F("post_score") - F("pre_score")),
+            "session__start_date",
+            by_year,
+            "session__lead_trainer_id",
+        )
         .annotate(
             sessions=Count("session_id", distinct=True),
             n=Count("pk"),
@@ -239,49 +293,60 @@ def by_generation(f: Filters) -> dict:
     )
     result: dict = {}
     for data in rows:
+        period = _period(data)
         gen = generation_of.get(data["session__lead_trainer_id"])
-        row = result.setdefault(
-            gen,
-            {
-                "sessions": 0,
-                "participants": 0,
-                "women": 0,
-                "scored": 0,
-                "pre_sum": Decimal(0),
-                "post_sum": Decimal(0),
-                "improved": 0,
-                "bands": dict.fromkeys((k for k, _l, _h in GAIN_BANDS), 0),
-            },
-        )
+        row = result.setdefault(period, {}).setdefault(gen, _empty_generation())
         row["sessions"] += data["sessions"]
         row["participants"] += data["n"]
         row["women"] += data["women"]
         row["scored"] += data["scored"]
-        row["pre_sum"] += Decimal(data["pre"] or 0)
-        row["post_sum"] += Decimal(data["post"] or 0)
+        row["pre_sum"] += _decimal(data["pre"])
+        row["post_sum"] += _decimal(data["post"])
         row["improved"] += data["improved"]
         for key, _low, _high in GAIN_BANDS:
             row["bands"][key] += data[f"band_{key}"]
     return result
 
 
+def by_generation(f: Filters) -> dict:
+    """``{generation: figures}`` of :func:`generations`, not split by year."""
+    return generations(f).get(ALL, {})
+
+
+def _decimal(value) -> Decimal:
+    """A sum from the database as a Decimal (SQLite gives floats)."""
+    if value is None:
+        return Decimal(0)
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def gain_from(
+    n: int, pre_sum: Decimal, post_sum: Decimal, improved: int, bands: dict
+) -> dict:
+    """Means from sums: the knowledge gain of people with both scores."""
+    return {
+        "n": n,
+        "mean_pre": pre_sum / n if n else None,
+        "mean_post": post_sum / n if n else None,
+        "mean_gain": (post_sum - pre_sum) / n if n else None,
+        "improved": improved,
+        "bands": dict(bands),
+    }
+
+
 def cascade_gain_from(generations: dict) -> dict:
     """The cascade's knowledge gain summed from :func:`by_generation` (no
     further query); the same figures as :func:`cascade_gain`."""
-    n = sum(g["scored"] for g in generations.values())
-    pre = sum((g["pre_sum"] for g in generations.values()), Decimal(0))
-    post = sum((g["post_sum"] for g in generations.values()), Decimal(0))
-    return {
-        "n": n,
-        "mean_pre": pre / n if n else None,
-        "mean_post": post / n if n else None,
-        "mean_gain": (post - pre) / n if n else None,
-        "improved": sum(g["improved"] for g in generations.values()),
-        "bands": {
+    return gain_from(
+        sum(g["scored"] for g in generations.values()),
+        sum((g["pre_sum"] for g in generations.values()), Decimal(0)),
+        sum((g["post_sum"] for g in generations.values()), Decimal(0)),
+        sum(g["improved"] for g in generations.values()),
+        {
             key: sum(g["bands"][key] for g in generations.values())
             for key, _low, _high in GAIN_BANDS
         },
-    }
+    )
 
 
 # Knowledge gain -------------------------------------------------------------------
@@ -321,21 +386,39 @@ def cascade_gain(f: Filters) -> dict:
     return _gain_aggregates(qs, "pre_score", "post_score")
 
 
-def online_gain(f: Filters) -> dict:
-    """One query: the best submitted attempt per (person, quiz) grouped once,
+def empty_gain_sums() -> dict:
+    return {
+        "n": 0,
+        "pre_sum": Decimal(0),
+        "post_sum": Decimal(0),
+        "improved": 0,
+        "bands": dict.fromkeys((k for k, _l, _h in GAIN_BANDS), 0),
+    }
+
+
+def online_gain_sums(f: Filters, *, by_year: bool = False) -> dict:
+    """``{period: {n, pre_sum, post_sum, improved, bands}}`` of the online
+    knowledge gain (period: the year of the enrolment when ``by_year``).
+    One query: the best submitted attempt per (person, quiz) grouped once,
     joined to the enrolments' pre-test and post-test (hash joins, no
     correlated subquery per enrolment)."""
+    enrolled = enrolments(f).filter(
+        course__pre_test_id__isnull=False, course__post_test_id__isnull=False
+    )
+    columns = ["user_id", "pre_quiz", "post_quiz"]
+    if by_year:
+        enrolled = enrolled.annotate(period=ExtractYear("enrolled_at"))
+        columns.append("period")
     enrolled_sql, enrolled_params = (
-        enrolments(f)
-        .filter(course__pre_test_id__isnull=False, course__post_test_id__isnull=False)
-        .annotate(
+        enrolled.annotate(
             pre_quiz=completion.pre_test_id_sql(),
             post_quiz=completion.post_test_id_sql(),
         )
-        .values_list("user_id", "pre_quiz", "post_quiz")
+        .values_list(*columns)
         .order_by()
         .query.sql_with_params()
     )
+    period = "e.period" if by_year else "NULL"
     bands = []
     for key, low, high in GAIN_BANDS:
         if key == "lower":
@@ -347,10 +430,10 @@ def online_gain(f: Filters) -> dict:
             if high is not None:
                 condition += f" AND gain <= {int(high)}"
         bands.append(f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)")
-    # Table name and bands are constants, the rest ORM-compiled; values are
-    # parameters.
+    # Table name, columns and bands are constants, the rest ORM-compiled;
+    # values are parameters.
     sql = f"""
-        WITH e(user_id, pre_quiz, post_quiz) AS ({enrolled_sql}),
+        WITH e({", ".join(columns)}) AS ({enrolled_sql}),
         best AS (
             SELECT user_id, quiz_id, MAX(percent) AS p
             FROM {Attempt._meta.db_table}
@@ -359,30 +442,42 @@ def online_gain(f: Filters) -> dict:
             GROUP BY user_id, quiz_id
         ),
         pairs AS (
-            SELECT b1.p AS pre, b2.p AS post, b2.p - b1.p AS gain
+            SELECT {period} AS period, b1.p AS pre, b2.p AS post,
+                   b2.p - b1.p AS gain
             FROM e
             JOIN best b1 ON b1.user_id = e.user_id AND b1.quiz_id = e.pre_quiz
             JOIN best b2 ON b2.user_id = e.user_id AND b2.quiz_id = e.post_quiz
         )
-        SELECT COUNT(*), AVG(pre), AVG(post), AVG(gain),
+        SELECT period, COUNT(*), SUM(pre), SUM(post),
                SUM(CASE WHEN gain > 0 THEN 1 ELSE 0 END), {", ".join(bands)}
         FROM pairs
+        GROUP BY period
     """  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, [*enrolled_params, Attempt.State.SUBMITTED])
-        row = cursor.fetchone()
-    n, mean_pre, mean_post, mean_gain, improved, *counts = row
-    return {
-        "n": n or 0,
-        "mean_pre": mean_pre,
-        "mean_post": mean_post,
-        "mean_gain": mean_gain,
-        "improved": improved or 0,
-        "bands": {
-            key: count or 0
-            for (key, _low, _high), count in zip(GAIN_BANDS, counts, strict=True)
-        },
-    }
+        rows = cursor.fetchall()
+    result = {}
+    for period, n, pre, post, improved, *counts in rows:
+        # EXTRACT gives a numeric on PostgreSQL: the year as an int, like
+        # the ORM's ExtractYear.
+        period = int(period) if period is not None else ALL
+        result[period] = {
+            "n": n or 0,
+            "pre_sum": _decimal(pre),
+            "post_sum": _decimal(post),
+            "improved": improved or 0,
+            "bands": {
+                key: count or 0
+                for (key, _low, _high), count in zip(GAIN_BANDS, counts, strict=True)
+            },
+        }
+    return result
+
+
+def online_gain(f: Filters) -> dict:
+    """The online knowledge gain over the whole filtered period."""
+    sums = online_gain_sums(f).get(ALL, empty_gain_sums())
+    return gain_from(**sums)
 
 
 # Trainers, sessions, courses -------------------------------------------------------
@@ -400,34 +495,53 @@ def trainer_pool() -> dict:
     return {"cells": cells, "expiring": certification.expiring_soon().count()}
 
 
-def sessions_by_status(f: Filters) -> dict:
-    return dict(sessions(f).values_list("status").annotate(n=Count("pk")).order_by())
+def sessions_by_status(f: Filters, *, by_year: bool = False) -> dict:
+    """``{period: {status: count}}`` of the sessions (by their first day)."""
+    result: dict = {}
+    rows = (
+        _grouped(sessions(f), "start_date", by_year, "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        result.setdefault(_period(row), {})[row["status"]] = row["n"]
+    return result
 
 
 OTHER_COURSES = "other"
 
 
-def course_completion(f: Filters, *, public_only: bool = False) -> list[dict]:
-    """Per course (all its language versions): enrolments in the period and
-    how many of them are completed. Two queries.
-
-    ``public_only`` (what is published): titles only from course pages that
-    are live and have no view restriction (on themselves or an ancestor);
-    the other courses are counted together in one row, key ``"other"``, so
-    that the totals still add up and no unpublished title leaves the
-    platform."""
+def course_rows(f: Filters, *, by_year: bool = False) -> dict:
+    """``{period: {course translation key: {"enrolled", "completed"}}}``:
+    enrolments in the period (all the course's language versions) and how
+    many of them are completed. One query."""
     rows = (
-        enrolments(f)
-        .values_list("course_key")
+        _grouped(enrolments(f), "enrolled_at", by_year, "course_key")
         .annotate(
             enrolled=Count("pk"),
             completed=Count("pk", filter=completion.COMPLETED),
         )
         .order_by()
     )
-    rows = list(rows)
+    result: dict = {}
+    for row in rows:
+        result.setdefault(_period(row), {})[row["course_key"]] = {
+            "enrolled": row["enrolled"],
+            "completed": row["completed"],
+        }
+    return result
+
+
+def course_titles(keys, *, public_only: bool = False) -> dict:
+    """``{translation key: title}`` in the reader's language where a version
+    exists: one query (none without keys). ``public_only``: only course
+    pages that are live and have no view restriction (on themselves or an
+    ancestor)."""
+    keys = list(keys)
+    if not keys:
+        return {}
     language = (get_language() or "fr")[:2]
-    pages = CoursePage.objects.filter(translation_key__in=[r[0] for r in rows])
+    pages = CoursePage.objects.filter(translation_key__in=keys)
     if public_only:
         pages = pages.live().public()
     titles: dict = {}
@@ -436,22 +550,41 @@ def course_completion(f: Filters, *, public_only: bool = False) -> list[dict]:
     ):
         if key not in titles or lang == language:
             titles[key] = title
+    return titles
+
+
+def course_table(rows: dict, titles: dict, *, public_only: bool = False) -> list:
+    """The rows of the completion table from :func:`course_rows`' figures
+    and :func:`course_titles` (no query).
+
+    ``public_only`` (what is published): the courses without a public title
+    are counted together in one row, key ``"other"``, so that the totals
+    still add up and no unpublished title leaves the platform."""
     result = []
     other = {"key": OTHER_COURSES, "enrolled": 0, "completed": 0}
-    for key, enrolled, completed in rows:
+    for key, counts in rows.items():
         if public_only and key not in titles:
-            other["enrolled"] += enrolled
-            other["completed"] += completed
+            other["enrolled"] += counts["enrolled"]
+            other["completed"] += counts["completed"]
             continue
         result.append(
             {
                 "key": str(key),
                 "title": titles.get(key, str(key)),
-                "enrolled": enrolled,
-                "completed": completed,
+                "enrolled": counts["enrolled"],
+                "completed": counts["completed"],
             }
         )
     result.sort(key=lambda r: r["title"].lower())
     if other["enrolled"]:
         result.append({**other, "title": gettext("Other courses (not published)")})
     return result
+
+
+def course_completion(f: Filters, *, public_only: bool = False) -> list[dict]:
+    """Per course: enrolments in the period and how many of them are
+    completed (see :func:`course_table`). Two queries."""
+    rows = course_rows(f).get(ALL, {})
+    return course_table(
+        rows, course_titles(rows, public_only=public_only), public_only=public_only
+    )

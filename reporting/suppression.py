@@ -102,49 +102,69 @@ def determined(hidden: Iterable[Key], relations: Iterable[Relation]) -> set:
 
     The published figures fix ``A·x = b`` where ``x`` are the hidden cells and
     each relation is a row of ``A`` (visible cells go to ``b``). A hidden cell
-    is fixed exactly when every solution of ``A·x = 0`` is zero on it; read
-    from the reduced row echelon form: it is free if it is a free column or if
-    its pivot row involves a free column.
+    is fixed exactly when every solution of ``A·x = 0`` is zero on it, that
+    is when its unit vector is in the row space of ``A``; read from the
+    reduced row echelon form: it is fixed when it is a pivot whose row has
+    no other entry (then the row *is* its unit vector; any other pivot row
+    holds a free column, and a free column is never fixed).
+
+    The rows are sparse (a relation names a few cells of hundreds): they are
+    kept as ``{column: coefficient}`` and reduced as they come, so that the
+    work follows the entries, not the width of the table.
     """
     order = list(dict.fromkeys(hidden))
     if not order:
         return set()
     index = {key: i for i, key in enumerate(order)}
-    width = len(order)
-    rows = []
+    pivots: dict[int, dict[int, int]] = {}  # pivot column -> its row (RREF)
+    holders: dict[int, set] = {}  # free column -> pivot rows holding it
     for rel in relations:
-        row = [0] * width
-        touched = False
+        row: dict[int, int] = {}
         for key, coef in ((rel.total, 1), *((p, _P - 1) for p in rel.parts)):
             i = index.get(key)
             if i is not None:
-                row[i] = (row[i] + coef) % _P
-                touched = True
-        if touched and any(row):
-            rows.append(row)
-    pivots = []
-    rank = 0
-    for col in range(width):
-        pivot = next((r for r in range(rank, len(rows)) if rows[r][col]), None)
-        if pivot is None:
+                value = (row.get(i, 0) + coef) % _P
+                if value:
+                    row[i] = value
+                else:
+                    del row[i]
+        # Reduce by the pivot rows (they hold no other pivot column, so one
+        # pass over the row's pivot columns is enough).
+        for col in [c for c in row if c in pivots]:
+            factor = row.get(col)
+            if factor:
+                for c, v in pivots[col].items():
+                    value = (row.get(c, 0) - factor * v) % _P
+                    if value:
+                        row[c] = value
+                    else:
+                        del row[c]
+        if not row:
             continue
-        rows[rank], rows[pivot] = rows[pivot], rows[rank]
-        inverse = pow(rows[rank][col], _P - 2, _P)
-        lead = rows[rank] = [(v * inverse) % _P for v in rows[rank]]
-        for r in range(len(rows)):
-            if r != rank and rows[r][col]:
-                factor = rows[r][col]
-                rows[r] = [
-                    (v - factor * w) % _P for v, w in zip(rows[r], lead, strict=True)
-                ]
-        pivots.append(col)
-        rank += 1
-    free = set(range(width)) - set(pivots)
-    fixed = set()
-    for r, col in enumerate(pivots):
-        if not any(rows[r][f] for f in free):
-            fixed.add(order[col])
-    return fixed
+        col = min(row)
+        inverse = pow(row[col], _P - 2, _P)
+        row = {c: (v * inverse) % _P for c, v in row.items()}
+        # The new pivot column leaves every other pivot row.
+        for other in holders.pop(col, ()):
+            target = pivots[other]
+            factor = target.get(col)
+            if not factor:
+                continue
+            for c, v in row.items():
+                value = (target.get(c, 0) - factor * v) % _P
+                if value:
+                    target[c] = value
+                    if c != col:
+                        holders.setdefault(c, set()).add(other)
+                else:
+                    target.pop(c, None)
+                    if c in holders:
+                        holders[c].discard(other)
+        pivots[col] = row
+        for c in row:
+            if c != col:
+                holders.setdefault(c, set()).add(col)
+    return {order[col] for col, row in pivots.items() if len(row) == 1}
 
 
 def protect(values: Mapping[Key, int], relations: Iterable[Relation]) -> dict[Key, str]:

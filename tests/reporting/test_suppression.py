@@ -290,3 +290,22 @@ def test_no_hidden_cell_can_be_recovered_in_linked_tables(first, second):
     relations = [*a_rel, *b_rel, relation("sum", [("a", "all"), ("b", "all")])]
     published = protected_table(values, relations)
     assert oracle_recoverable(published, relations) == set()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    matrices,
+    matrices,
+    st.lists(st.booleans(), min_size=64, max_size=64),
+)
+def test_determined_agrees_with_the_oracle_on_any_hidden_set(first, second, mask):
+    """``determined`` (sparse elimination modulo a prime) finds exactly the
+    hidden cells that rational elimination finds, for any set of hidden
+    cells of two linked tables (not only the sets ``protect`` leaves)."""
+    a, a_rel = grid(first, prefix="a")
+    b, b_rel = grid(second, prefix="b")
+    values = {**a, **b, "sum": a[("a", "all")] + b[("b", "all")]}
+    relations = [*a_rel, *b_rel, relation("sum", [("a", "all"), ("b", "all")])]
+    hidden = [key for key, hide in zip(values, mask * 2, strict=False) if hide]
+    published = {k: HIDDEN if k in hidden else v for k, v in values.items()}
+    assert determined(hidden, relations) == oracle_recoverable(published, relations)
