@@ -16,7 +16,7 @@ LOCK := requirements/dev.txt
 UV_COMPILE := $(BIN)/uv pip compile --universal --python-version 3.11 \
 	--generate-hashes --custom-compile-command "make lock" $(LOCK_ARGS)
 
-.PHONY: run test install lock browser-deps lint format messages compilemessages stack smoke bench bench-assessments bench-cascade bench-dashboard bench-dashboard-1m bench-certificates bench-stack clean
+.PHONY: run test install lock browser-deps offline-build lint format messages compilemessages stack smoke bench bench-assessments bench-cascade bench-dashboard bench-dashboard-1m bench-certificates bench-stack clean
 
 # Plain pip from the lock, so a machine with only Python needs nothing else.
 $(STAMP): pyproject.toml $(LOCK)
@@ -38,7 +38,7 @@ lock:
 	$(UV_COMPILE) pyproject.toml -c $(LOCK) -o requirements/base.txt
 
 ## Set up and run the site with demo content on SQLite: http://127.0.0.1:8000
-run: install
+run: install offline-build
 	$(BIN)/python manage.py compile_translations
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
@@ -46,7 +46,7 @@ run: install
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Set up and run the whole test suite (DATABASE_URL picks PostgreSQL).
-test: install browser-deps
+test: install browser-deps offline-build
 	$(BIN)/python manage.py compile_translations --check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -58,6 +58,21 @@ browser-deps: node_modules/axe-core/axe.min.js
 node_modules/axe-core/axe.min.js: package.json package-lock.json
 	@command -v npm >/dev/null || bash scripts/install-system-deps.sh npm
 	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# The offline layer: frontend/offline bundled with esbuild into two static files,
+# the service worker (Workbox) and the page script (idb). Not committed: built
+# here, by `make run` and `make test` (CI), before collectstatic in production.
+ESBUILD ?= node_modules/.bin/esbuild
+OFFLINE_OUT := static/offline
+ESBUILD_ARGS := --bundle --minify --target=es2020 --log-level=warning \
+	'--define:process.env.NODE_ENV="production"'
+
+offline-build: $(OFFLINE_OUT)/.built
+
+$(OFFLINE_OUT)/.built: $(wildcard frontend/offline/*.js) node_modules/axe-core/axe.min.js
+	$(ESBUILD) frontend/offline/page.js $(ESBUILD_ARGS) --format=esm --outfile=$(OFFLINE_OUT)/offline.js
+	$(ESBUILD) frontend/offline/sw.js $(ESBUILD_ARGS) --format=iife --outfile=$(OFFLINE_OUT)/sw.js
 	@touch $@
 
 lint: install

@@ -97,7 +97,9 @@ def lesson_page(page: LessonPage, request) -> dict:
         )
         context["progress"] = progress
         context["lesson_done"] = page.translation_key in progress.completed_keys
-        if progress.enrolled:
+        # A course being downloaded for offline use is not the trainee reading it.
+        downloading = request.headers.get("X-Kalanso-Offline") == "download"
+        if progress.enrolled and not downloading:
             lesson_viewed(
                 user=user, lesson=page, course=course, enrolment=progress.enrolment
             )

@@ -10,6 +10,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from kalanso.search import views as search_views
+from offline.views import service_worker
 from trainers.views.feedback import feedback_short
 
 
@@ -20,6 +21,8 @@ def healthz(request):
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # The offline layer's service worker: at the root, to control every page.
+    path("sw.js", service_worker, name="service_worker"),
     # The short feedback link trainers show at the end of a session (QR code).
     path("f/<str:token>", feedback_short, name="feedback_short"),
     path("django-admin/", admin.site.urls),
@@ -42,6 +45,7 @@ urlpatterns += i18n_patterns(
     path("trainers/", include("trainers.urls")),
     path("certificates/", include("certificates.urls")),
     path("reporting/", include("reporting.urls")),
+    path("offline/", include("offline.urls")),
     # People's rights kept the paths they had when reporting held them.
     path("reporting/", include("privacy.urls")),
     path("", include(wagtail_urls)),

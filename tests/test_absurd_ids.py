@@ -64,6 +64,7 @@ PROJECT = (
     "reporting",
     "privacy",
     "demo",
+    "offline",
 )
 # Third-party admin sites, for staff: not walked (their ids are their own).
 SKIPPED_PREFIXES = ("admin/", "django-admin/")

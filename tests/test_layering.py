@@ -17,6 +17,7 @@ ALLOWED = {
     "reporting": {"kalanso", "assessments", "courses", "trainers", "certificates"},
     "privacy": {"kalanso", "assessments", "courses", "trainers", "certificates"},
     "demo": {"kalanso", "assessments", "courses", "trainers", "certificates"},
+    "offline": {"kalanso", "assessments", "courses"},
 }
 # The URL configuration and the settings name every app (in strings or imports).
 CONFIGURATION = {"kalanso/urls.py", "kalanso/settings"}

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "assessments.apps.AssessmentsConfig",
     "courses.apps.CoursesConfig",
     "trainers.apps.TrainersConfig",
+    "offline.apps.OfflineConfig",
     "certificates.apps.CertificatesConfig",
     "reporting.apps.ReportingConfig",
     "privacy.apps.PrivacyConfig",
