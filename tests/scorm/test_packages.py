@@ -56,11 +56,11 @@ def test_sequencing_control_mode_read():
 
 
 @pytest.mark.parametrize("path", corpora.scorm_invalid(), ids=lambda p: p.name)
-def test_invalid_corpus_refused_with_a_reason_nothing_stored(settings, path):
-    with translation.override("en"), pytest.raises(PackageError) as refused:
+def test_invalid_corpus_refused_in_french_nothing_stored(settings, path):
+    with translation.override("fr"), pytest.raises(PackageError) as refused:
         package_create(upload=upload(path))
     reason = str(refused.value)
-    assert any(word in reason for word in ("package", "manifest")), reason
+    assert any(word in reason for word in ("paquet", "manifeste")), reason
     assert ScormPackage.objects.count() == 0
     assert stored(settings) == []
 

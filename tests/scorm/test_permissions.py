@@ -93,7 +93,10 @@ def test_public_course_visitor_is_asked_to_log_in(client, scorm_origin, package)
     _course, lesson = scorm_course(package, public=True)
     status, player = launched(client, lesson)
     assert status == 200 and not player
-    assert "Log in to take this activity" in client.get(lesson.url).content.decode()
+    assert (
+        "Connectez-vous pour faire cette activité"
+        in client.get(lesson.url).content.decode()
+    )
     assert not ScormSession.objects.exists()
 
 
