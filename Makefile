@@ -16,7 +16,7 @@ LOCK := requirements/dev.txt
 UV_COMPILE := $(BIN)/uv pip compile --universal --python-version 3.11 \
 	--generate-hashes --custom-compile-command "make lock" $(LOCK_ARGS)
 
-.PHONY: run test install lock browser-deps offline-build lint format messages compilemessages stack smoke bench bench-assessments bench-cascade bench-dashboard bench-dashboard-1m bench-certificates bench-stack clean
+.PHONY: run test install lock browser-deps offline-build vendor lint format messages compilemessages stack smoke bench bench-assessments bench-cascade bench-dashboard bench-dashboard-1m bench-certificates bench-stack clean
 
 # Plain pip from the lock, so a machine with only Python needs nothing else.
 $(STAMP): pyproject.toml $(LOCK)
@@ -38,7 +38,7 @@ lock:
 	$(UV_COMPILE) pyproject.toml -c $(LOCK) -o requirements/base.txt
 
 ## Set up and run the site with demo content on SQLite: http://127.0.0.1:8000
-run: install offline-build
+run: install offline-build vendor
 	$(BIN)/python manage.py compile_translations
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
@@ -46,7 +46,7 @@ run: install offline-build
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Set up and run the whole test suite (DATABASE_URL picks PostgreSQL).
-test: install browser-deps offline-build
+test: install browser-deps offline-build vendor
 	$(BIN)/python manage.py compile_translations --check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -54,6 +54,20 @@ test: install browser-deps offline-build
 # Headless Chromium (Debian's) and axe-core (npm) for the browser tests.
 browser-deps: node_modules/axe-core/axe.min.js
 	@test -x /usr/bin/chromium || bash scripts/install-system-deps.sh chromium
+
+# The SCORM runtime (scorm-again, MIT) served to SCORM packages, copied from
+# node_modules (locked in package-lock.json) into static/vendor (not committed),
+# without its source-map comment (the maps are not shipped).
+SCORM_AGAIN := static/vendor/scorm-again
+vendor: $(SCORM_AGAIN)/scorm12.min.js $(SCORM_AGAIN)/scorm2004.min.js $(SCORM_AGAIN)/LICENSE
+
+$(SCORM_AGAIN)/%.min.js: node_modules/axe-core/axe.min.js
+	@mkdir -p $(SCORM_AGAIN)
+	sed '/^\/\/# sourceMappingURL=/d' node_modules/scorm-again/dist/$*.min.js > $@
+
+$(SCORM_AGAIN)/LICENSE: node_modules/axe-core/axe.min.js
+	@mkdir -p $(SCORM_AGAIN)
+	cp node_modules/scorm-again/LICENSE $@
 
 node_modules/axe-core/axe.min.js: package.json package-lock.json
 	@command -v npm >/dev/null || bash scripts/install-system-deps.sh npm
@@ -96,12 +110,12 @@ compilemessages: install
 ## http://127.0.0.1:8650 (STACK_PORT). Database: STACK_DATABASE_URL, by default
 ## postgres://postgres@127.0.0.1:5432/kalanso_stack (dropped and rebuilt);
 ## Redis: STACK_REDIS_URL (redis://127.0.0.1:6379/9). Ctrl-C stops it all.
-stack: install
+stack: install offline-build vendor
 	$(BIN)/python -m scripts.stack
 
 ## The same stack, a trainee's journey through it (scripts/smoke.py), then stop:
 ## exit status 1 when anything fails.
-smoke: install
+smoke: install offline-build vendor
 	$(BIN)/python -m scripts.stack --smoke
 
 ## Benchmarks (production settings, gunicorn, wrk on loopback).

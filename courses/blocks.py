@@ -304,9 +304,16 @@ class LessonBodyBlock(blocks.StreamBlock):
     glossary = GlossaryReferenceBlock()
     sorting_exercise = SortingExerciseBlock()
     knowledge_check = KnowledgeCheckBlock()
+    # The package's completion completes the lesson (see scorm.services).
+    scorm = SnippetChooserBlock(
+        "scorm.ScormPackage",
+        label=_("SCORM package"),
+        icon="media",
+        help_text=_("The lesson is complete when the learner completes the package."),
+    )
 
 
-PERSONAL_BLOCKS = {"reflection", "sorting_exercise", "knowledge_check"}
+PERSONAL_BLOCKS = {"reflection", "sorting_exercise", "knowledge_check", "scorm"}
 
 
 class SortingAnswerForm(forms.Form):

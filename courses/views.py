@@ -136,6 +136,8 @@ def lesson_page(page: LessonPage, request) -> dict:
             )
         parts.append(part)
     context["body_parts"] = parts
+    # A SCORM package completes its lesson itself: no "mark as complete".
+    context["tracked_by_package"] = any(p.get("type") == "scorm" for p in parts)
     return context
 
 
@@ -231,6 +233,13 @@ def complete_lesson(request, lesson_id):
     course = lesson.course
     if course is None:
         raise Http404
+    if any(block.block_type == "scorm" for block in lesson.body):
+        # Completed by its package's tracking, not by hand.
+        messages.error(
+            request,
+            _("This lesson is complete when you have completed its activity."),
+        )
+        return _back(request, lesson.url)
     finished_course = lesson_complete(user=request.user, lesson=lesson, course=course)
     if finished_course:
         messages.success(

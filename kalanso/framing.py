@@ -22,6 +22,10 @@ class SiteCSPMiddleware(CSPMiddleware):
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)
+        # A lesson showing a SCORM package frames its content origin.
+        scorm_origin = getattr(request, "scorm_frame_origin", None)
+        if scorm_origin:
+            parts.update = {**(parts.update or {}), "frame-src": [scorm_origin]}
         if is_admin_preview(request):
             parts.replace = {**(parts.replace or {}), "frame-ancestors": ["'self'"]}
         return parts

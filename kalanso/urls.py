@@ -30,6 +30,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("", include("certificates.urls_public")),
     path("api/v1/", include("reporting.api_urls")),
+    # On SCORM_CONTENT_ORIGIN only (scorm.middleware).
+    path("scorm/", include("scorm.urls")),
 ]
 
 if settings.DEBUG:

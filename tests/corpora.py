@@ -78,3 +78,14 @@ def open_badge(name) -> dict:
 def open_badges_schema() -> dict:
     """1EdTech's JSON Schema of an OB 3.0 AchievementCredential, parsed."""
     return json.loads(text("open_badges", "schema", "achievementcredential.json"))
+
+
+def scorm_package(name) -> Path:
+    """A SCORM zip from Rustici's golf samples (``scorm/``)."""
+    return path("scorm", name)
+
+
+def scorm_invalid() -> list[Path]:
+    """The packages that must be refused (``scorm/invalid/``)."""
+    folder = ROOT / "scorm" / "invalid"
+    return non_empty(sorted(folder.glob("*.zip")), "scorm/invalid")

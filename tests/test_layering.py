@@ -12,6 +12,7 @@ ALLOWED = {
     "kalanso": set(),
     "assessments": {"kalanso"},
     "courses": {"kalanso", "assessments"},
+    "scorm": {"kalanso", "assessments", "courses"},
     "trainers": {"kalanso", "assessments", "courses"},
     "certificates": {"kalanso", "assessments", "courses", "trainers"},
     "reporting": {"kalanso", "assessments", "courses", "trainers", "certificates"},

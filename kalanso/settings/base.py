@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "kalanso.search.apps.SearchConfig",
     "assessments.apps.AssessmentsConfig",
     "courses.apps.CoursesConfig",
+    "scorm.apps.ScormConfig",
     "trainers.apps.TrainersConfig",
     "offline.apps.OfflineConfig",
     "certificates.apps.CertificatesConfig",
@@ -84,6 +85,7 @@ MIDDLEWARE = [
     "kalanso.generation.GenerationMiddleware",
     "kalanso.middleware.PublicPageCacheUpdateMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "scorm.middleware.ContentOriginMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -508,6 +510,16 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"  # the Wagtail admin allows its own preview frame
+
+# SCORM packages (see docs/scorm.md). Their content is served only on this
+# separate origin (a host name of its own, not a subdomain that shares the
+# site's cookies, and not just another port: cookies ignore ports). Empty: the
+# SCORM player is off and lessons say so.
+SCORM_CONTENT_ORIGIN = os.environ.get("SCORM_CONTENT_ORIGIN", "").rstrip("/")
+SCORM_MAX_UPLOAD_BYTES = 200_000_000
+SCORM_MAX_UNPACKED_BYTES = 500_000_000
+SCORM_MAX_FILES = 5_000
+SCORM_LAUNCH_SECONDS = 12 * 3600  # how long a launch link stays valid
 
 # Open credentials (certificates) are signed with an Ed25519 private key: PEM
 # text in KALANSO_SIGNING_KEY, or a file named by KALANSO_SIGNING_KEY_FILE.
