@@ -4,11 +4,10 @@ Production keeps the cache in Redis, where each call is a round trip that
 costs the worker CPU. These tests run Redis' set-up: the page-cache
 generation in the shared cache (no generation file) and the fragments also
 kept in the process, in front of it; the shared cache is the local-memory
-one, and a real Redis when one answers (``KALANSO_TEST_REDIS_URL``, default
-redis://127.0.0.1:6379/11, keys under a prefix of the test, deleted after):
+one, and a real Redis (``tests/services.py``; the test fails without one;
+keys under a prefix of the test, deleted after):
 there every value really goes through pickling, as in production."""
 
-import os
 import uuid
 
 from django.urls import reverse
@@ -19,19 +18,12 @@ from courses.models import LessonPage
 from kalanso.cachecalls import count_cache_calls
 from kalanso.generation import GENERATION_KEY, clear_local_fragments
 from tests.courses.test_query_counts import middle_lesson
+from tests.services import REDIS_URL, require_redis
 
 pytestmark = pytest.mark.django_db
 
 
-REDIS_URL = os.environ.get("KALANSO_TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
-
-
 def _real_redis(settings):
-    redis = pytest.importorskip("redis")
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip(f"no Redis at {REDIS_URL}")
     prefix = f"kalanso-test-{uuid.uuid4().hex[:8]}"
     settings.CACHES = {
         **settings.CACHES,
@@ -41,7 +33,7 @@ def _real_redis(settings):
             "KEY_PREFIX": prefix,
         },
     }
-    return redis.Redis.from_url(REDIS_URL), prefix
+    return require_redis(REDIS_URL), prefix
 
 
 @pytest.fixture(params=["local-memory", "redis"])

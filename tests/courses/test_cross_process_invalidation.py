@@ -8,7 +8,6 @@ Each test first reads the lesson and its course page (whose outline lists
 the lessons) through the server, anonymously and logged in, so that both
 workers have them cached, then changes the content and reads them again."""
 
-import os
 import time
 import uuid
 from datetime import timedelta
@@ -21,6 +20,7 @@ import pytest
 from courses.factories import course_with_lessons
 from courses.models import LessonPage, ModulePage
 from tests.servers import SiteServer, redis_env, run_command, session_cookie
+from tests.services import REDIS_URL, require_redis
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -220,17 +220,11 @@ def test_translation_sync_shows_in_other_processes(
 
 # Redis' set-up (production): the generation in Redis, fragments also kept in
 # each worker's memory in front of it; every value goes through pickling.
-REDIS_URL = os.environ.get("KALANSO_TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
 
 
 @pytest.fixture(scope="module")
 def redis_server(django_db_setup, django_db_blocker):
-    redis = pytest.importorskip("redis")
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-    try:
-        client.ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip(f"no Redis at {REDIS_URL}")
+    client = require_redis(REDIS_URL)
     prefix = f"kalanso-test-{uuid.uuid4().hex[:8]}"
     site = SiteServer(workers=2, env=redis_env(REDIS_URL, prefix)).start()
     site.prefix = prefix

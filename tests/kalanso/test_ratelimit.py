@@ -11,6 +11,7 @@ import pytest
 
 from kalanso import ratelimit
 from kalanso.ratelimit import Policy, by_address
+from tests.services import REDIS_URL, require_redis
 
 TEST = Policy("test", key=by_address, limit=3, period=60, fail_open=True)
 
@@ -129,14 +130,10 @@ def test_a_cache_that_ignores_its_errors_cannot_count_hits(settings):
 
 def test_counts_in_redis(settings):
     """What production runs: every worker counts in the same Redis."""
-    redis = pytest.importorskip("redis")
-    try:
-        redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1).ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip("no Redis on 127.0.0.1:6379")
+    require_redis(REDIS_URL)
     settings.CACHES = {
         **settings.CACHES,
-        "ratelimit-redis": _redis_cache("redis://127.0.0.1:6379/11"),
+        "ratelimit-redis": _redis_cache(REDIS_URL),
     }
     settings.RATELIMIT_USE_CACHE = "ratelimit-redis"
     assert [TEST.hit(request()) for _ in range(4)] == [False, False, False, True]

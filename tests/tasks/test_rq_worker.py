@@ -1,11 +1,8 @@
 """TASKS_BACKEND=rq: the tasks in Redis, run by an RQ worker (issue #12), the
 switch for a programme that outgrows one machine's database queue.
 
-Needs the Redis of KALANSO_TEST_REDIS_URL (by default database 5 of
-127.0.0.1:6379, which CI runs): without it these tests fail, they never
-skip. They empty the RQ queue "default" of that database."""
-
-import os
+Needs the Redis of KALANSO_TEST_REDIS_URL (tests/services.py, which CI
+runs): without it these tests fail, they never skip. They empty the RQ queue "default" of that database."""
 
 import pytest
 
@@ -13,6 +10,7 @@ from certificates.tasks import issue_course_credentials_after_attempt
 from kalanso.settings.base import TASK_BACKENDS, tasks_settings
 from tests import processes
 from tests.certificates.test_keys import deploy_check
+from tests.services import REDIS_URL, require_redis
 from tests.settings_variants.pauses import CERTIFICATE_TASK
 
 from .conftest import (
@@ -22,8 +20,6 @@ from .conftest import (
     worker_environment,
 )
 
-REDIS_URL = os.environ.get("KALANSO_TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
-
 
 @pytest.fixture
 def rq_queue(settings):
@@ -32,7 +28,7 @@ def rq_queue(settings):
 
     settings.TASKS, settings.RQ_QUEUES = tasks_settings("rq", REDIS_URL)
     queue = django_rq.get_queue("default")
-    assert queue.connection.ping(), f"No Redis at {REDIS_URL}"
+    require_redis(REDIS_URL)
     queue.empty()
     yield queue
     queue.empty()
