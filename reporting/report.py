@@ -53,6 +53,9 @@ class Row:
     label: str
     cells: dict
     is_total: bool = False
+    # The label's language when it is not the reader's (a course without a
+    # version in the reader's language): the page marks it with ``lang``.
+    lang: str = ""
 
 
 @dataclass
@@ -102,6 +105,7 @@ class Report:
             {
                 "key": row.key,
                 "label": str(row.label),
+                "lang": row.lang,
                 "is_total": row.is_total,
                 "values": [self.shown(row.cells.get(c.key)) for c in table.columns],
             }
@@ -565,6 +569,7 @@ class _Builder:
                 Row(
                     key=key,
                     label=course["title"],
+                    lang=course.get("lang", ""),
                     cells={
                         "enrolled": enrolled,
                         "completed": completed,

@@ -533,10 +533,10 @@ def course_rows(f: Filters, *, by_year: bool = False) -> dict:
 
 
 def course_titles(keys, *, public_only: bool = False) -> dict:
-    """``{translation key: title}`` in the reader's language where a version
-    exists: one query (none without keys). ``public_only``: only course
-    pages that are live and have no view restriction (on themselves or an
-    ancestor)."""
+    """``{translation key: (title, language)}``, the title in the reader's
+    language where a version exists, else in the course's own: one query
+    (none without keys). ``public_only``: only course pages that are live and
+    have no view restriction (on themselves or an ancestor)."""
     keys = list(keys)
     if not keys:
         return {}
@@ -549,7 +549,7 @@ def course_titles(keys, *, public_only: bool = False) -> dict:
         "translation_key", "title", "locale__language_code"
     ):
         if key not in titles or lang == language:
-            titles[key] = title
+            titles[key] = (title, lang)
     return titles
 
 
@@ -567,10 +567,13 @@ def course_table(rows: dict, titles: dict, *, public_only: bool = False) -> list
             other["enrolled"] += counts["enrolled"]
             other["completed"] += counts["completed"]
             continue
+        title, language = titles.get(key, (str(key), ""))
         result.append(
             {
                 "key": str(key),
-                "title": titles.get(key, str(key)),
+                "title": title,
+                # Marked when it is not the reader's language.
+                "lang": language if language != (get_language() or "fr")[:2] else "",
                 "enrolled": counts["enrolled"],
                 "completed": counts["completed"],
             }

@@ -133,3 +133,20 @@ def test_dashboard_links_to_the_summary_only_when_it_is_on(client, manager, admi
     html = client.get(dashboard).content.decode()
     assert f'href="{summary}"' in html and "switched off" not in html
     assert client.get(summary).status_code == 200
+
+
+def test_a_course_title_in_another_language_is_marked(client, url):
+    """A French course without an English version, on the English pages:
+    its French title carries lang="fr" (issue #16); on French pages it is
+    not marked."""
+    course = course_with_lessons(lessons=1, title="Écoute et dialogue")
+    enrol(course, 6, completed=5)
+    manager = user_with_role("manager@example.org", "Programme manager")
+    client.force_login(manager)
+    for language, marked in (("en", True), ("fr", False)):
+        cache.clear()
+        with translation.override(language):
+            dashboard = reverse("reporting:dashboard")
+        html = client.get(dashboard, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert "Écoute et dialogue" in html, language
+        assert ('<th scope="row" lang="fr">Écoute et dialogue</th>' in html) is marked
