@@ -113,6 +113,9 @@ def _step(message):
     log(f"  - {message}")
 
 
+DEMO_COURSE_SLUG = "sensibilite-aux-conflits-fondamentaux"
+
+
 def journey(stack: Stack) -> None:
     django_setup(stack.env)
     from django.db import connections
@@ -120,7 +123,6 @@ def journey(stack: Stack) -> None:
     from courses.completion import course_completion, trainee_test_ids
     from courses.factories import user_with_role
     from courses.models import CoursePage, Enrolment, LessonPage
-    from demo.courses.fundamentals import COURSE
 
     started = time.monotonic()
     log("Smoke journey:")
@@ -140,7 +142,9 @@ def journey(stack: Stack) -> None:
     _step(f"{email} signed in")
 
     # Enrol in the demo course.
-    course = CoursePage.objects.live().get(slug=COURSE["fr"]["slug"])
+    # The French course seed_demo creates (demo/courses/fundamentals.py; the
+    # demo sits on top of the layers: nothing imports it).
+    course = CoursePage.objects.live().get(slug=DEMO_COURSE_SLUG)
     browser.submit(course.url, f"/fr/learn/course/{course.pk}/enrol/", {})
     enrolment = Enrolment.objects.get(user=trainee, course=course)
     _step(f"enrolled in “{course.title}”")

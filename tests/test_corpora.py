@@ -20,6 +20,7 @@ def test_every_corpus_has_its_provenance_and_licence():
         "gift",
         "naughty_strings",
         "open_badges",
+        "scorm",
         "xss_payloads",
     ]
     for folder in folders():

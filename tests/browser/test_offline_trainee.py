@@ -66,7 +66,10 @@ def download_course(page, lang, course):
     expect(button).to_be_visible()
     button.click()
     # The size comes first; nothing is stored before the trainee agrees.
-    expect(box.locator("[data-offline-size]")).to_contain_text("MB")
+    # ("About 0.1 MB to download (4 pages…" in the page's language.)
+    size = js(lang, "size_first", size="\0", pages=4).split("\0")
+    expect(box.locator("[data-offline-size]")).to_contain_text(size[0])
+    expect(box.locator("[data-offline-size]")).to_contain_text(size[1][:25])
     box.get_by_role("button", name=js(lang, "download_confirm"), exact=True).click()
     expect(box).to_contain_text(js(lang, "download_done"), timeout=20_000)
     page.wait_for_function(
