@@ -252,7 +252,7 @@ async function renderPanel() {
   const list = panel.querySelector("[data-offline-storage]");
   const courses = (await store.getAll("courses")).filter((c) => c.user === USER);
   list.replaceChildren(...courses.map((c) => el("li", {},
-    el("a", { href: c.url }, c.title), ` — ${mb(c.bytes)} MB `,
+    el("a", { href: c.url }, c.title), ` — ${fmt(S.stored_size, { size: mb(c.bytes) })} `,
     el("button", { type: "button", class: "link-button", onclick: async () => {
       await removeCourse(c);
       renderPanel();

@@ -37,6 +37,8 @@ def strings() -> dict:
             " styles). Videos are not included unless you choose them below."
         ),
         "with_media": _("Also download “%(title)s” (%(size)s MB)"),
+        # A stored course's size in the list of what is on the device.
+        "stored_size": _("%(size)s MB"),
         "download_confirm": _("Download"),
         "progress": _("Downloading: %(done)s of %(total)s files…"),
         "download_done": _("This course is ready for offline use."),

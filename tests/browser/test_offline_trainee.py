@@ -155,6 +155,9 @@ def test_offline_course_syncs_once(lang, live_server, new_context):
         js(lang, "pending_n", count=3)
     )
     expect(page.locator("[data-offline-storage]")).to_contain_text(course.title)
+    # Its size, with the unit in the page's language ("Mo" in French).
+    unit = js(lang, "stored_size", size="").strip()
+    expect(page.locator("[data-offline-storage]")).to_contain_text(f" {unit} ")
     # Nothing reached the server yet.
     assert LessonProgress.objects.filter(user=user).count() == 0
     assert SyncEvent.objects.count() == 0
