@@ -139,6 +139,22 @@ def plain_static_files():
 # --- PostgreSQL ------------------------------------------------------------------------
 
 
+def maintenance_connection(database_url: str, **options):
+    """A psycopg connection to the ``postgres`` database of the server that
+    ``database_url`` names (to create, drop or probe a database)."""
+    import psycopg
+
+    parts = urlsplit(database_url)
+    return psycopg.connect(
+        host=parts.hostname or "127.0.0.1",
+        port=parts.port or 5432,
+        user=parts.username or "postgres",
+        password=parts.password or None,
+        dbname="postgres",
+        **options,
+    )
+
+
 def check_postgres(database_url: str, *, drop: bool = True) -> str:
     """The name of the scratch database, once PostgreSQL answers and the old
     one is dropped (unless ``drop`` is false: a benchmark measuring again on
@@ -158,14 +174,8 @@ def check_postgres(database_url: str, *, drop: bool = True) -> str:
     import psycopg
 
     try:
-        with psycopg.connect(
-            host=parts.hostname or "127.0.0.1",
-            port=parts.port or 5432,
-            user=parts.username or "postgres",
-            password=parts.password or None,
-            dbname="postgres",
-            connect_timeout=5,
-            autocommit=True,
+        with maintenance_connection(
+            database_url, connect_timeout=5, autocommit=True
         ) as conn:
             version = conn.execute("SHOW server_version").fetchone()[0]
             if drop:

@@ -54,6 +54,7 @@ from bench.common import (
     fetch,
     free_port,
     log,
+    maintenance_connection,
     production_env,
     python_module,
     server_log,
@@ -126,17 +127,7 @@ def check_redis(redis_url: str) -> None:
 
 def create_database(database_url: str, name: str) -> None:
     """Create the scratch database that check_postgres dropped."""
-    import psycopg
-
-    parts = urlsplit(database_url)
-    with psycopg.connect(
-        host=parts.hostname or "127.0.0.1",
-        port=parts.port or 5432,
-        user=parts.username or "postgres",
-        password=parts.password or None,
-        dbname="postgres",
-        autocommit=True,
-    ) as conn:
+    with maintenance_connection(database_url, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 

@@ -52,6 +52,7 @@ from bench.common import (
     BASE_DIR,
     BenchError,
     log,
+    maintenance_connection,
     production_env,
     python_module,
     server_log,
@@ -93,16 +94,8 @@ def run(command, *, env=None, check=True, quiet=True, timeout=600):
 def postgres_answers(url: str) -> bool:
     import psycopg
 
-    parts = urlsplit(url)
     try:
-        with psycopg.connect(
-            host=parts.hostname or "127.0.0.1",
-            port=parts.port or 5432,
-            user=parts.username or "postgres",
-            password=parts.password or None,
-            dbname="postgres",
-            connect_timeout=3,
-        ):
+        with maintenance_connection(url, connect_timeout=3):
             return True
     except psycopg.OperationalError:
         return False
@@ -122,7 +115,6 @@ def redis_answers(url: str) -> bool:
 def recreate_database(url: str) -> None:
     """Drop and create the database of ``url`` (its name must name the stack
     or a benchmark: it is thrown away)."""
-    import psycopg
 
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
@@ -131,15 +123,7 @@ def recreate_database(url: str) -> None:
             f"The stack drops and recreates the database {name!r}: point "
             "DATABASE_URL at a database whose name contains 'stack'."
         )
-    with psycopg.connect(
-        host=parts.hostname or "127.0.0.1",
-        port=parts.port or 5432,
-        user=parts.username or "postgres",
-        password=parts.password or None,
-        dbname="postgres",
-        autocommit=True,
-        connect_timeout=5,
-    ) as conn:
+    with maintenance_connection(url, autocommit=True, connect_timeout=5) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
 
