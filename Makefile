@@ -71,7 +71,7 @@ $(SCORM_AGAIN)/LICENSE: node_modules/axe-core/axe.min.js
 
 node_modules/axe-core/axe.min.js: package.json package-lock.json
 	@command -v npm >/dev/null || bash scripts/install-system-deps.sh npm
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
 # The offline layer: frontend/offline bundled with esbuild into two static files,
