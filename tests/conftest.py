@@ -1,14 +1,16 @@
 import shutil
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.cache import cache
+from django.utils import timezone
 
 import pytest
 
 from courses.factories import course_with_lessons, user_with_role
 from trainers import factories as trainer_factories
-from trainers.models import TrainerProfile
+from trainers.models import CascadeSession, TrainerProfile
 
 PASSWORD = "correct-horse-battery"
 
@@ -176,4 +178,16 @@ def manager(db):
 def cascade_session(course, own_trainer, cofacilitator):
     return trainer_factories.session(
         course, own_trainer, co_facilitators=[cofacilitator]
+    )
+
+
+@pytest.fixture
+def held_session(course, own_trainer, cofacilitator):
+    """A session of ``own_trainer`` and ``cofacilitator`` held three days ago."""
+    return trainer_factories.session(
+        course,
+        own_trainer,
+        status=CascadeSession.Status.HELD,
+        start=timezone.localdate() - timedelta(days=3),
+        co_facilitators=[cofacilitator],
     )

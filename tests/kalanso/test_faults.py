@@ -4,7 +4,6 @@ site serving (rate limits closed on login, open on reading), a full disk
 refuses a photo with a clear message and keeps the report."""
 
 import errno
-import io
 import uuid
 from datetime import timedelta
 from unittest import mock
@@ -19,12 +18,11 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 
 import pytest
-from PIL import Image
 
 from kalanso.settings.base import redis_caches
 from kalanso.storage import storage_error_message
-from trainers import factories
-from trainers.models import CascadeSession, SessionPhoto
+from tests.images import picture
+from trainers.models import SessionPhoto
 
 pytestmark = pytest.mark.django_db
 
@@ -140,23 +138,6 @@ def test_redis_down_reading_fails_open(redis_down):
 # --- Disk full for media -----------------------------------------------------------
 
 
-def jpeg():
-    buffer = io.BytesIO()
-    Image.new("RGB", (120, 80), (200, 80, 20)).save(buffer, format="JPEG")
-    return buffer.getvalue()
-
-
-@pytest.fixture
-def held_session(course, own_trainer, cofacilitator):
-    return factories.session(
-        course,
-        own_trainer,
-        status=CascadeSession.Status.HELD,
-        start=timezone.localdate() - timedelta(days=3),
-        co_facilitators=[cofacilitator],
-    )
-
-
 @pytest.mark.parametrize("error", [errno.ENOSPC, errno.EIO])
 def test_photo_on_a_full_disk_is_refused_and_the_report_is_kept(
     own_trainer, held_session, monkeypatch, error
@@ -184,7 +165,7 @@ def test_photo_on_a_full_disk_is_refused_and_the_report_is_kept(
         {
             "action": "upload",
             "alt_text": "Groupe de travail",
-            "image": SimpleUploadedFile("a.jpg", jpeg(), content_type="image/jpeg"),
+            "image": SimpleUploadedFile("a.jpg", picture(), content_type="image/jpeg"),
         },
     )
     assert response.status_code == 200

@@ -10,11 +10,9 @@ import io
 import socket
 import urllib.error
 import urllib.request
-from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
 from wagtail.images import get_image_model
 
@@ -22,8 +20,8 @@ import pytest
 from PIL import Image
 
 from kalanso.settings.base import s3_media_origin, s3_storages
-from trainers import factories
-from trainers.models import CascadeSession, SessionPhoto
+from tests.images import picture
+from trainers.models import SessionPhoto
 
 pytestmark = pytest.mark.django_db
 
@@ -91,12 +89,6 @@ def fetch(url):
         return error.code, b""
 
 
-def jpeg(size=(320, 200)):
-    buffer = io.BytesIO()
-    Image.new("RGB", size, (30, 120, 200)).save(buffer, format="JPEG")
-    return buffer.getvalue()
-
-
 def test_no_bucket_keeps_local_files():
     assert s3_storages({}) == {}
     assert s3_media_origin({}) == ""
@@ -133,7 +125,7 @@ def test_image_uploaded_through_wagtail_is_stored_and_served_from_the_bucket(
         {
             "title": "Atelier à Mopti",
             "file": SimpleUploadedFile(
-                "atelier.jpg", jpeg(), content_type="image/jpeg"
+                "atelier.jpg", picture(), content_type="image/jpeg"
             ),
             "collection": 1,
         },
@@ -146,23 +138,12 @@ def test_image_uploaded_through_wagtail_is_stored_and_served_from_the_bucket(
     assert "Signature" not in url  # a plain, cacheable address
     status, body = fetch(url)
     assert status == 200
-    assert Image.open(io.BytesIO(body)).size == (320, 200)
+    assert Image.open(io.BytesIO(body)).size == (300, 200)
     # Renditions too: what pages show.
     rendition = image.get_rendition("width-100")
     assert rendition.file.name in keys(s3, PUBLIC)
     status, body = fetch(rendition.url)
     assert status == 200 and Image.open(io.BytesIO(body)).width == 100
-
-
-@pytest.fixture
-def held_session(course, own_trainer, cofacilitator):
-    return factories.session(
-        course,
-        own_trainer,
-        status=CascadeSession.Status.HELD,
-        start=timezone.localdate() - timedelta(days=3),
-        co_facilitators=[cofacilitator],
-    )
 
 
 def test_session_photo_goes_to_the_private_bucket_and_is_not_public(
@@ -176,7 +157,7 @@ def test_session_photo_goes_to_the_private_bucket_and_is_not_public(
             "action": "upload",
             "alt_text": "Groupe de travail",
             "image": SimpleUploadedFile(
-                "groupe.jpg", jpeg(), content_type="image/jpeg"
+                "groupe.jpg", picture(), content_type="image/jpeg"
             ),
         },
     )

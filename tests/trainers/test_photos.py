@@ -6,18 +6,18 @@ import io
 import os
 import struct
 import zlib
-from datetime import timedelta
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 import pytest
 from PIL import Image
 
+from tests.images import picture
 from trainers import factories, photos
-from trainers.models import CascadeSession, SessionPhoto
+from trainers.models import SessionPhoto
 
 pytestmark = pytest.mark.django_db
 
@@ -56,12 +56,6 @@ def noisy_jpeg(size=(800, 600)):
     return buffer.getvalue()
 
 
-def picture(image_format, size=(300, 200), mode="RGB"):
-    buffer = io.BytesIO()
-    Image.new(mode, size, 128).save(buffer, format=image_format)
-    return buffer.getvalue()
-
-
 def png_declaring(width, height):
     """A tiny PNG whose header announces a huge picture (a decompression bomb)."""
 
@@ -75,17 +69,6 @@ def png_declaring(width, height):
         + chunk(b"IHDR", header)
         + chunk(b"IDAT", zlib.compress(b"\x00" * 1024))
         + chunk(b"IEND", b"")
-    )
-
-
-@pytest.fixture
-def held_session(course, own_trainer, cofacilitator):
-    return factories.session(
-        course,
-        own_trainer,
-        status=CascadeSession.Status.HELD,
-        start=timezone.localdate() - timedelta(days=3),
-        co_facilitators=[cofacilitator],
     )
 
 

@@ -4,15 +4,14 @@ who did not run the session, and observations of co-facilitators."""
 import re
 from datetime import timedelta
 from decimal import Decimal
-from html.parser import HTMLParser
 
 from django.urls import reverse
 from django.utils import timezone, translation
 
 import pytest
 
-from kalanso.sanitize import ALLOWED_TAGS
 from tests.corpora import xss_payloads
+from tests.markup import unsafe_markup
 from trainers import certification, factories
 from trainers.models import (
     Attendance,
@@ -35,31 +34,6 @@ def url(name, *args):
 
 def last_message(response):
     return list(response.context["messages"])[-1]
-
-
-class TagCollector(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.tags = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-
-
-def unsafe_markup(html):
-    """Tags or attributes outside the sanitiser's allow-list, or script URLs."""
-    parser = TagCollector()
-    parser.feed(html)
-    problems = []
-    for tag, attrs in parser.tags:
-        if tag not in ALLOWED_TAGS:
-            problems.append(tag)
-        for name, value in attrs.items():
-            if name not in ("href", "title", "rel") or re.match(
-                r"\s*(javascript|data|vbscript):", value or "", re.I
-            ):
-                problems.append(f"{tag}[{name}={value}]")
-    return problems
 
 
 def foreign_scripts(html):
@@ -86,11 +60,6 @@ def held(course, lead, **fields):
         start=timezone.localdate() - timedelta(days=5),
         **fields,
     )
-
-
-@pytest.fixture
-def held_session(course, own_trainer, cofacilitator):
-    return held(course, own_trainer, co_facilitators=[cofacilitator])
 
 
 # --- the narrative ---------------------------------------------------------------
